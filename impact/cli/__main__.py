@@ -1,0 +1,3 @@
+from impact.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""``impact explain``: one document, its signals, the cited sentences and why."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from impact.cli.app import app, handle_errors, read_text_arg
+
+
+class ExplainFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+@handle_errors
+def explain(
+    path: str = typer.Argument("-", help="a UTF-8 text file, or - for standard input"),
+    rules: Optional[str] = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)"),
+    format: ExplainFormat = typer.Option(ExplainFormat.table, "--format", "-f", help="table, json or markdown"),
+    doc_id: Optional[str] = typer.Option(None, "--id", help="document id to put in the report"),
+    published_at: Optional[str] = typer.Option(None, "--published-at", help="publication time (ISO 8601)"),
+    trace: bool = typer.Option(False, "--trace", help="also show every matched term, fact and near miss"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
+) -> None:
+    """Explain one document: per asset the net view, and every sentence behind it."""
+    from impact.engine import Engine
+
+    text = read_text_arg(path)
+    engine = Engine.from_path(rules)
+    ident = doc_id if doc_id is not None else (None if path == "-" else path)
+    if trace:
+        from impact.trace import render_trace
+
+        result = engine.trace(text, doc_id=ident, published_at=published_at)
+        render_trace(result, engine, Console(), format.value)
+        return
+    report = engine.evaluate(text, doc_id=ident, published_at=published_at)
+    if format is ExplainFormat.json:
+        typer.echo(report.to_json(indent=2))
+    elif format is ExplainFormat.markdown:
+        from impact.render import markdown
+
+        typer.echo(markdown(report), nl=False)
+    else:
+        from impact.render import print_report
+
+        print_report(report, Console())

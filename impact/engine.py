@@ -1,0 +1,267 @@
+"""The Engine: a rule set compiled once, applied to documents. Immutable, thread-safe, picklable."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from impact.collection import RuleSet, load_ruleset
+from impact.errors import InputError
+from impact.facts import Fact, FactExtractor, NearMiss
+from impact.inference import Inference
+from impact.matcher import Matcher
+from impact.report import DocumentInfo, Evidence, Report, Signal, Span
+from impact.resolve import Net, Vote, resolve, weigh
+from impact.schema import Rule
+from impact.text import OffsetMap, Sentence, detect_language, normalise, segment
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MAX_CHARS = 50_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """Everything the engine saw in one document, for ``impact explain --trace``."""
+
+    report: Report
+    text: str
+    norm: str
+    offsets: OffsetMap
+    sentences: list[Sentence]
+    hits: list[tuple[int, int, str]]
+    facts: list[Fact]
+    near_misses: list[NearMiss]
+    fired: list[tuple[str, list[int]]]
+    votes: list[Vote]
+
+
+class _Compiled:
+    """The parts of an engine that are rebuilt, never pickled: automaton, conditions, host."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.rules: list[Rule] = list(ruleset.active_rules)
+        self.event_index = {name: i for i, name in enumerate(ruleset.events)}
+        self.matcher = Matcher(ruleset, self.event_index)
+        self.extractor = FactExtractor(ruleset, self.event_index, self.matcher)
+        self.inference = Inference(self.rules)
+
+
+def _published(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"published_at {value!r} is not a date or time: {exc}") from None
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(timezone.utc)
+    return ts.tz_convert(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+class Engine:
+    """Rules in, reports out.
+
+    >>> engine = Engine.from_path()            # the bundled rule pack
+    >>> report = engine.evaluate("美元走弱提振金价。")
+    >>> [(s.asset, s.direction) for s in report.signals]
+    [('gold', 'bullish'), ('usd', 'bearish')]
+    """
+
+    __slots__ = ("_ruleset", "_compiled", "_build_lock")
+
+    def __init__(self, ruleset: RuleSet):
+        object.__setattr__(self, "_ruleset", ruleset)
+        object.__setattr__(self, "_compiled", None)
+        object.__setattr__(self, "_build_lock", threading.Lock())
+
+    @classmethod
+    def from_path(cls, path: str | Path | None = None) -> "Engine":
+        """Load a rule folder (default: the bundled pack). Raises RuleError with file:line:col."""
+        engine = cls(load_ruleset(path))
+        engine._parts()  # compile now, so that errors and costs show at load time
+        return engine
+
+    # -- immutability and pickling -------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Engine is immutable; build a new one with Engine.from_path()")
+
+    def __reduce__(self):
+        return (Engine, (self._ruleset,))
+
+    def _parts(self) -> _Compiled:
+        parts = self._compiled
+        if parts is None:
+            with self._build_lock:
+                parts = self._compiled
+                if parts is None:
+                    parts = _Compiled(self._ruleset)
+                    object.__setattr__(self, "_compiled", parts)
+        return parts
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self._ruleset
+
+    @property
+    def ruleset_hash(self) -> str:
+        return self._ruleset.hash
+
+    @property
+    def assets(self) -> list[str]:
+        return list(self._ruleset.assets)
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def evaluate(self, text: str, doc_id: str | None = None, published_at: Any = None) -> Report:
+        """Evaluate one document; raises InputError for input that is not text."""
+        return self._run(text, doc_id, published_at, trace=False).report
+
+    def trace(self, text: str, doc_id: str | None = None, published_at: Any = None) -> Trace:
+        """Evaluate one document and keep every intermediate step (facts, near misses, votes)."""
+        return self._run(text, doc_id, published_at, trace=True)
+
+    def _run(self, text: str, doc_id: Any, published_at: Any, *, trace: bool) -> Trace:
+        if not isinstance(text, str):
+            raise InputError(f"text must be a string, not {type(text).__name__}")
+        if len(text) > MAX_CHARS:
+            raise InputError(f"document has {len(text):,} characters; the limit is {MAX_CHARS:,}")
+        when = _published(published_at)
+        parts = self._parts()
+        norm, offsets = normalise(text)
+        sentences = segment(norm)
+        hits = parts.matcher.scan(norm)
+        facts, misses = parts.extractor.extract(norm, sentences, hits, trace=trace)
+        votes: list[Vote] = []
+        fired: list[tuple[str, list[int]]] = []
+        seen: set[tuple[int, int, str]] = set()
+
+        def on_fire(rule_index: int, fact_ids: list[int]) -> None:
+            rule = parts.rules[rule_index]
+            chosen = [facts[i] for i in fact_ids]
+            if trace:
+                fired.append((rule.id, fact_ids))
+            for vote in _votes(rule, rule_index, chosen, text, offsets):
+                key = (rule_index, vote.sentence, vote.asset)
+                if key not in seen:
+                    seen.add(key)
+                    votes.append(vote)
+
+        parts.inference.run(facts, on_fire)
+        nets = resolve(votes)
+        report = Report(
+            document=DocumentInfo(
+                id=None if doc_id is None else str(doc_id),
+                language=detect_language(text),
+                chars=len(text),
+                published_at=when,
+            ),
+            signals=[_signal(net, parts.rules, sentences, text, offsets) for net in nets],
+            ruleset=self._ruleset.hash,
+        )
+        named_hits = [(a, b, parts.matcher.term(t)) for a, b, t in hits] if trace else []
+        return Trace(report, text, norm, offsets, sentences, named_hits, facts, misses, fired, votes)
+
+    def evaluate_many(self, records: Iterable[dict[str, Any]]) -> Iterator[Report | dict[str, Any]]:
+        """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields an error dict."""
+        for n, record in enumerate(records):
+            rid = record.get("id", n) if isinstance(record, dict) else n
+            try:
+                if not isinstance(record, dict):
+                    raise InputError(f"record is a {type(record).__name__}, not an object")
+                if "text" not in record:
+                    raise InputError("record has no 'text'")
+                yield self.evaluate(record["text"], doc_id=rid, published_at=record.get("published_at"))
+            except InputError as exc:
+                yield {"id": rid, "error": str(exc)}
+
+    def evaluate_frame(
+        self,
+        df: "pd.DataFrame",
+        text: str = "text",
+        id: str = "id",
+        time: str | None = "published_at",
+        per: str = "signal",
+    ) -> "pd.DataFrame":
+        """Evaluate a DataFrame of documents; see impact.frames for the output columns."""
+        from impact.frames import evaluate_frame
+
+        return evaluate_frame(self, df, text=text, id=id, time=time, per=per)
+
+    def __repr__(self) -> str:
+        rs = self._ruleset
+        return f"Engine(rules={len(rs.rules)}, events={len(rs.events)}, assets={len(rs.assets)}, hash={rs.hash})"
+
+
+def _votes(rule: Rule, rule_index: int, facts: list[Fact], text: str, offsets: OffsetMap) -> Iterator[Vote]:
+    anchor = max(facts, key=lambda f: f.trigger)
+    mods = [m for m in ("negated", "hedged", "reversed", "conditional", "future", "past") if anchor.flag(m)]
+    if anchor.contrast > 0:
+        mods.append("after-contrast")
+    elif anchor.contrast < 0:
+        mods.append("before-contrast")
+    modifiers = tuple(mods)
+    trigger_text = text[offsets.start(anchor.trigger[0]) : offsets.end(anchor.trigger[1])]
+    events = tuple(dict.fromkeys(f.event for f in facts))
+    for view in rule.then:
+        if view.asset == "{subject}":
+            targets = list(dict.fromkeys(f.subject for f in facts if f.subject))
+        elif view.asset == "{others}":
+            targets = [a for a in anchor.others if a not in view.exclude] or list(view.fallback)
+        else:
+            targets = [view.asset]
+        for asset in targets:
+            explanation = rule.explain.format(
+                asset=asset, direction=view.direction, trigger=trigger_text, event=anchor.event, events=", ".join(events)
+            )
+            yield Vote(
+                asset=asset,
+                direction=view.direction,
+                weight=round(weigh(view.strength, rule.basis, modifiers), 4),
+                rule_index=rule_index,
+                sentence=anchor.sentence,
+                trigger=anchor.trigger,
+                events=events,
+                modifiers=modifiers,
+                explanation=explanation,
+                horizon=view.horizon,
+            )
+
+
+def _signal(net: Net, rules: list[Rule], sentences: list[Sentence], text: str, offsets: OffsetMap) -> Signal:
+    evidence = []
+    for v in net.members:
+        rule = rules[v.rule_index]
+        s = sentences[v.sentence]
+        start, end = offsets.start(s.start), offsets.end(s.end)
+        t0, t1 = offsets.start(v.trigger[0]), offsets.end(v.trigger[1])
+        evidence.append(
+            Evidence(
+                rule=rule.id,
+                rule_version=rule.version,
+                direction=v.direction,  # type: ignore[arg-type]
+                sentence=text[start:end],
+                start=start,
+                end=end,
+                explanation=v.explanation,
+                rationale=rule.rationale.strip(),
+                basis=rule.basis,
+                horizon=v.horizon,  # type: ignore[arg-type]
+                weight=v.weight,
+                counted=v.counted,
+                events=list(v.events),
+                trigger=Span(start=t0, end=t1, text=text[t0:t1]),
+                modifiers=list(v.modifiers),
+            )
+        )
+    return Signal(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)  # type: ignore[arg-type]
+

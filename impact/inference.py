@@ -1,0 +1,180 @@
+"""Inference on durable_rules: event facts in, fired impact rules out.
+
+durable_rules has sharp edges (measured, see the README's design notes); this wrapper keeps
+inside them:
+
+* rulesets are JSON definitions registered on a private ``Host`` per engine, never the global
+  ``durable.lang`` registry, and the host's background dispatch timers are not started;
+* every fact of a document carries a unique id and one state id (``sid``) per document, whose
+  state is deleted in ``finally`` (live sids are capped around 1,024);
+* one lock serialises all calls into the host (the library is not thread-safe);
+* an exception raised inside an action is recorded and raised to the caller as InferenceError
+  (durable_rules itself swallows it into the state's ``exception`` field);
+* rules are split into rulesets below the measured limits (about 512 rules per ruleset, 64
+  rules matching one fact) and the split is checked when the engine is built.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Callable, Sequence
+
+from durable import engine as durable_engine
+
+from impact.errors import InferenceError
+from impact.facts import Fact
+from impact.schema import Rule
+
+MAX_RULES_PER_RULESET = 128
+MAX_RULES_PER_EVENT = 48
+
+
+class _PrivateHost(durable_engine.Host):
+    """A durable_rules host without its timer threads: we only assert facts synchronously."""
+
+    def _run(self) -> None:  # noqa: D401 - overriding the library's thread start
+        return
+
+
+def partition(rules: Sequence[Rule]) -> list[list[int]]:
+    """Split rule indexes into rulesets within the per-ruleset and per-event limits."""
+    bins: list[list[int]] = []
+    counts: list[dict[str, int]] = []
+    for idx, rule in enumerate(rules):
+        events = {ref.event for ref in rule.when.refs()}
+        for b, per_event in enumerate(counts):
+            if len(bins[b]) < MAX_RULES_PER_RULESET and all(per_event.get(e, 0) < MAX_RULES_PER_EVENT for e in events):
+                break
+        else:
+            bins.append([])
+            counts.append({})
+            b = len(bins) - 1
+        bins[b].append(idx)
+        for e in events:
+            counts[b][e] = counts[b].get(e, 0) + 1
+    return bins
+
+
+def condition(ref_event: str, negated: bool, reversed_: bool, conditional: bool) -> dict:
+    return {
+        "$and": [
+            {"event": ref_event},
+            {"negated": int(negated)},
+            {"reversed": int(reversed_)},
+            {"conditional": int(conditional)},
+        ]
+    }
+
+
+OnFire = Callable[[int, list[int]], None]
+
+
+class Inference:
+    """The impact rules of one engine compiled into durable_rules rulesets on a private host."""
+
+    def __init__(self, rules: Sequence[Rule]):
+        self._rules = list(rules)
+        self._lock = threading.Lock()
+        self._sids = itertools.count()
+        self._on_fire: OnFire | None = None
+        self._errors: list[tuple[int, BaseException]] = []
+        self._routes: dict[str, list[str]] = {}
+        # (event, negated, reversed, conditional) combinations that some rule of a ruleset accepts:
+        # a batch holding one fact that no rule matches is refused whole by durable_rules.
+        self._accepts: dict[str, set[tuple[str, int, int, int]]] = {}
+        definitions: dict[str, dict] = {}
+        for b, members in enumerate(partition(self._rules)):
+            name = f"impact_{b}"
+            ruleset: dict[str, dict] = {}
+            per_event: dict[str, int] = {}
+            for idx in members:
+                rule = self._rules[idx]
+                refs = rule.when.refs()
+                conds = [
+                    {f"e{k}": condition(r.event, r.negated, r.reversed, r.conditional)} for k, r in enumerate(refs)
+                ]
+                ruleset[f"r{idx}"] = {rule.when.mode: conds, "run": self._action(idx, len(refs))}
+                accepts = self._accepts.setdefault(name, set())
+                for r in refs:
+                    accepts.add((r.event, int(r.negated), int(r.reversed), int(r.conditional)))
+                for r in {r.event for r in refs}:
+                    per_event[r] = per_event.get(r, 0) + 1
+                    routes = self._routes.setdefault(r, [])
+                    if name not in routes:
+                        routes.append(name)
+            if len(ruleset) > MAX_RULES_PER_RULESET or any(v > MAX_RULES_PER_EVENT for v in per_event.values()):
+                raise InferenceError(f"internal: ruleset {name} exceeds durable_rules limits")
+            definitions[name] = ruleset
+        self._host = _PrivateHost()
+        if definitions:
+            self._host.set_rulesets(definitions)
+        self.ruleset_count = len(definitions)
+
+    def _action(self, idx: int, arity: int) -> Callable:
+        aliases = [f"e{k}" for k in range(arity)]
+
+        def action(c) -> None:
+            ids = []
+            for alias in aliases:
+                fact = getattr(c, alias)
+                if fact is not None:
+                    ids.append(int(fact["id"]))
+            try:
+                assert self._on_fire is not None, "action called outside run()"
+                self._on_fire(idx, ids)
+            except BaseException as exc:
+                self._errors.append((idx, exc))
+                raise
+
+        return action
+
+    def run(self, facts: Sequence[Fact], on_fire: OnFire) -> None:
+        """Assert one document's facts; ``on_fire(rule_index, fact_ids)`` is called per firing."""
+        by_ruleset: dict[str, list[dict]] = {}
+        for fact in facts:
+            routes = self._routes.get(fact.event)
+            if not routes:
+                continue
+            key = (fact.event, int(fact.flag("negated")), int(fact.flag("reversed")), int(fact.flag("conditional")))
+            for name in routes:
+                if key in self._accepts[name]:
+                    by_ruleset.setdefault(name, []).append(
+                        {"sid": "", "id": str(fact.id), "event": fact.event,
+                         "negated": key[1], "reversed": key[2], "conditional": key[3]}
+                    )
+        if not by_ruleset:
+            return
+        with self._lock:
+            sid = str(next(self._sids))
+            self._on_fire = on_fire
+            self._errors = []
+            # delete_state on a state that was never created crashes durable_rules: track them
+            created: list[str] = []
+            try:
+                for name, payload in by_ruleset.items():
+                    for fact in payload:
+                        fact["sid"] = sid
+                    try:
+                        self._host.assert_facts(name, payload)
+                        created.append(name)
+                    except durable_engine.MessageNotHandledException:
+                        # refused whole; assert one by one so that the handled facts still count
+                        for fact in payload:
+                            try:
+                                self._host.assert_fact(name, fact)
+                                if name not in created:
+                                    created.append(name)
+                            except durable_engine.MessageNotHandledException:
+                                pass
+                    except Exception as exc:
+                        raise InferenceError(f"durable_rules refused the facts of ruleset {name}: {exc}") from exc
+                    if self._errors:
+                        idx, exc = self._errors[0]
+                        raise InferenceError(
+                            f"rule {self._rules[idx].id!r} failed in its action: {type(exc).__name__}: {exc}"
+                        ) from exc
+            finally:
+                for name in created:
+                    self._host.delete_state(name, sid)
+                self._on_fire = None

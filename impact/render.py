@@ -1,0 +1,89 @@
+"""Rendering reports for people: a rich table with the cited span highlighted, or Markdown."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from impact.report import Evidence, Report
+
+COLOURS = {"bullish": "green", "bearish": "red", "neutral": "yellow"}
+ARROWS = {"bullish": "▲", "bearish": "▼", "neutral": "◆"}
+
+
+def cited(ev: Evidence) -> Text:
+    """The sentence with the trigger span highlighted (offsets are into the original input)."""
+    text = Text(ev.sentence.replace("\n", " "))
+    a, b = ev.trigger.start - ev.start, ev.trigger.end - ev.start
+    if 0 <= a < b <= len(ev.sentence):
+        text.stylize(f"bold {COLOURS[ev.direction]} reverse", a, b)
+    return text
+
+
+def table(report: Report) -> Group:
+    doc = report.document
+    title = f"{doc.id or 'document'} · {doc.language} · {doc.chars:,} chars · rules {report.ruleset}"
+    if not report.signals:
+        return Group(Text(title, style="dim"), Text("No signals: no rule found a view on the declared assets."))
+    summary = Table(title=title, title_justify="left", expand=False)
+    summary.add_column("asset", style="bold")
+    summary.add_column("view")
+    summary.add_column("score", justify="right")
+    summary.add_column("votes ▲/▼/◆", justify="right")
+    summary.add_column("evidence", justify="right")
+    for s in report.signals:
+        colour = COLOURS[s.direction]
+        summary.add_row(
+            s.asset,
+            Text(f"{ARROWS[s.direction]} {s.direction}", style=colour),
+            Text(f"{s.score:+.2f}", style=colour),
+            f"{s.votes['bullish']:.2f}/{s.votes['bearish']:.2f}/{s.votes['neutral']:.2f}",
+            str(len(s.evidence)),
+        )
+    parts: list = [summary]
+    for s in report.signals:
+        ev_table = Table(show_header=True, expand=True, box=None, padding=(0, 1))
+        ev_table.add_column("", width=2)
+        ev_table.add_column("rule · why", ratio=2, overflow="fold")
+        ev_table.add_column("cited sentence [start:end]", ratio=3, overflow="fold")
+        for ev in s.evidence:
+            mark = Text(ARROWS[ev.direction], style=COLOURS[ev.direction] + ("" if ev.counted else " dim"))
+            mods = f" ({', '.join(ev.modifiers)})" if ev.modifiers else ""
+            why = Text.assemble((ev.rule, "bold"), f"  w={ev.weight:.2f}{mods}\n", (ev.explanation, "italic"))
+            where = cited(ev)
+            where.append(f"  [{ev.start}:{ev.end}]", style="dim")
+            ev_table.add_row(mark, why, where)
+        colour = COLOURS[s.direction]
+        parts.append(
+            Panel(ev_table, title=f"[bold]{s.asset}[/] [{colour}]{s.direction} {s.score:+.2f}[/]", title_align="left")
+        )
+    return Group(*parts)
+
+
+def markdown(report: Report) -> str:
+    doc = report.document
+    lines = [f"# Signals for {doc.id or 'document'}", "",
+             f"Language {doc.language}, {doc.chars:,} characters, rule set `{report.ruleset}`.", ""]
+    if not report.signals:
+        lines.append("No signals: no rule found a view on the declared assets.")
+        return "\n".join(lines) + "\n"
+    lines += ["| asset | view | score | evidence |", "|---|---|---:|---:|"]
+    for s in report.signals:
+        lines.append(f"| {s.asset} | {s.direction} | {s.score:+.2f} | {len(s.evidence)} |")
+    for s in report.signals:
+        lines += ["", f"## {s.asset}: {s.direction} ({s.score:+.2f})", ""]
+        for ev in s.evidence:
+            a, b = ev.trigger.start - ev.start, ev.trigger.end - ev.start
+            sent = ev.sentence.replace("\n", " ")
+            quoted = sent[:a] + "**" + sent[a:b] + "**" + sent[b:] if 0 <= a < b <= len(sent) else sent
+            mods = f", {', '.join(ev.modifiers)}" if ev.modifiers else ""
+            counted = "" if ev.counted else ", not counted"
+            lines.append(f"- {ARROWS[ev.direction]} **{ev.direction}** `{ev.rule}` (w={ev.weight:.2f}{mods}{counted}): "
+                         f"{ev.explanation}  \n  > {quoted} `[{ev.start}:{ev.end}]`")
+    return "\n".join(lines) + "\n"
+
+
+def print_report(report: Report, console: Console) -> None:
+    console.print(table(report))

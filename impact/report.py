@@ -1,0 +1,79 @@
+"""Reports: what the engine says about one document (pydantic models, JSON schema impact.report/1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from impact.schema import Basis, Direction, Horizon
+
+REPORT_SCHEMA = "impact.report/1"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class Span(_Out):
+    """A span of the original input: ``text == input[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Evidence(_Out):
+    """One rule hit behind a signal, with its own direction and the sentence it cites."""
+
+    rule: str
+    rule_version: int
+    direction: Direction
+    sentence: str = Field(description="the cited sentence, exactly input[start:end]")
+    start: int
+    end: int
+    explanation: str
+    rationale: str
+    basis: Basis
+    horizon: Horizon
+    weight: float = Field(description="the vote's weight after strength, basis and modifiers")
+    counted: bool = Field(True, description="false when a stronger vote of the same sentence and direction counted")
+    events: list[str]
+    trigger: Span
+    modifiers: list[str] = Field(default_factory=list, description="hedged, negated, future, contrast, ...")
+
+
+class Signal(_Out):
+    """The net view on one asset, with every piece of evidence, agreeing or not."""
+
+    asset: str
+    direction: Direction
+    score: float = Field(ge=-1.0, le=1.0)
+    votes: dict[str, float] = Field(description="summed counted weights per direction")
+    evidence: list[Evidence]
+
+
+class DocumentInfo(_Out):
+    id: str | None = None
+    language: str
+    chars: int
+    published_at: str | None = None
+
+
+class Report(_Out):
+    schema_id: str = Field(REPORT_SCHEMA, alias="schema")
+    document: DocumentInfo
+    signals: list[Signal]
+    ruleset: str = Field(description="hash of the rule files the report was produced with")
+
+    def signal(self, asset: str) -> Signal | None:
+        for s in self.signals:
+            if s.asset == asset:
+                return s
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, mode="json")
+
+    def to_json(self, indent: int | None = None) -> str:
+        return self.model_dump_json(by_alias=True, indent=indent)

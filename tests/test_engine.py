@@ -1,0 +1,101 @@
+"""The library surface: Engine, reports, frames, batches."""
+
+import pickle
+
+import pandas as pd
+import pytest
+
+from impact import Engine, InputError, Report
+
+from conftest import FIXTURES, RULES, article
+
+
+def test_default_engine_uses_the_bundled_pack():
+    engine = Engine.from_path()
+    assert {"gold", "usd", "copper", "aluminium", "zinc", "nickel", "tin", "lead"} <= set(engine.assets)
+    assert engine.evaluate("美元走弱提振金价。").signal("gold").direction == "bullish"
+
+
+def test_report_json_has_the_contract_fields(engine):
+    data = engine.evaluate(article("syria-sanctions-zh"), doc_id="a1", published_at="2025-07-01T03:31:00Z").to_dict()
+    assert data["schema"] == "impact.report/1"
+    assert data["document"] == {"id": "a1", "language": "zh", "chars": len(article("syria-sanctions-zh")),
+                                "published_at": "2025-07-01T03:31:00Z"}
+    ev = data["signals"][0]["evidence"][0]
+    assert {"rule", "direction", "sentence", "start", "end", "explanation"} <= set(ev)
+    assert Report.model_validate(data).to_dict() == data
+
+
+def test_engine_is_immutable_and_pickles_small(engine):
+    with pytest.raises(AttributeError):
+        engine.foo = 1
+    blob = pickle.dumps(engine)
+    clone = pickle.loads(blob)
+    text = article("base-metals-views-zh")
+    assert clone.evaluate(text) == engine.evaluate(text)
+    assert len(blob) < 200_000
+
+
+def test_non_text_and_bad_dates_are_input_errors(engine):
+    with pytest.raises(InputError, match="text must be a string"):
+        engine.evaluate(123)
+    with pytest.raises(InputError, match="not a date"):
+        engine.evaluate("金价上涨", published_at="yesterday-ish")
+
+
+def test_empty_and_whitespace_documents_give_empty_reports(engine):
+    for text in ("", "   \n\n ", "\x00\x00"):
+        assert engine.evaluate(text).signals == []
+
+
+def test_naive_timestamps_are_read_as_utc(engine):
+    report = engine.evaluate("金价上涨。", published_at="2025-07-01 15:30")
+    assert report.document.published_at == "2025-07-01T15:30:00Z"
+
+
+def test_evaluate_frame_per_signal_and_per_evidence(engine):
+    df = pd.DataFrame({
+        "id": ["zinc", "bad", "none"],
+        "text": [article("base-metals-views-zh"), 42, "no view here"],
+        "published_at": ["2025-07-01T03:31:00+08:00", None, "2025-07-02"],
+    })
+    signals = engine.evaluate_frame(df)
+    assert str(signals["published_at"].dtype) == "datetime64[ns, UTC]"
+    assert set(signals.loc[signals.id == "zinc", "asset"]) >= {"copper", "zinc", "aluminium", "nickel", "tin"}
+    assert signals.loc[signals.id == "bad", "error"].str.contains("text must be a string").all()
+    assert "none" not in set(signals.id)
+    evidence = engine.evaluate_frame(df, per="evidence")
+    row = evidence[evidence.id == "zinc"].iloc[0]
+    assert article("base-metals-views-zh")[row.start : row.end] == row.sentence
+
+
+def test_empty_frame_gives_empty_frame_with_the_same_columns(engine):
+    out = engine.evaluate_frame(pd.DataFrame({"id": [], "text": []}))
+    assert len(out) == 0
+    assert list(out.columns) == list(engine.evaluate_frame(pd.DataFrame({"id": ["x"], "text": ["金价上涨"]})).columns)
+
+
+def test_evaluate_many_yields_one_result_per_record(engine):
+    out = list(engine.evaluate_many([{"id": 1, "text": "金价上涨。"}, {"id": 2}, "nope", {"id": 4, "text": None}]))
+    assert isinstance(out[0], Report)
+    assert [o["id"] for o in out[1:]] == [2, 2, 4]
+    assert all("error" in o for o in out[1:])
+
+
+def test_a_rule_folder_of_the_users_own(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for f in RULES.glob("*.yaml"):
+        if f.name in ("assets.yaml", "modifiers.yaml", "views.yaml"):
+            (folder / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    engine = Engine.from_path(folder)
+    assert engine.ruleset_hash != Engine.from_path(RULES).ruleset_hash
+    assert engine.evaluate("Copper slips.").signal("copper").direction == "bearish"
+
+
+def test_english_report_with_contrast_and_inventory(engine):
+    text = (FIXTURES / "articles" / "gold-dollar-en.txt").read_text(encoding="utf-8")
+    report = engine.evaluate(text)
+    gold = report.signal("gold")
+    assert {e.direction for e in gold.evidence} == {"bullish", "bearish"}
+    assert report.signal("copper").direction == "bearish"

@@ -1,0 +1,57 @@
+"""Normalisation and segmentation: sentences keep exact offsets into the original text."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from impact.text import detect_language, normalise, segment
+
+
+def sentences(text: str) -> list[str]:
+    norm, offsets = normalise(text)
+    return [text[offsets.start(s.start) : offsets.end(s.end)] for s in segment(norm)]
+
+
+def test_chinese_sentences_end_at_full_stops_and_semicolons():
+    text = "铜:短期震荡;锌:美元走弱提振价格。铝:库存累库!"
+    assert sentences(text) == ["铜:短期震荡;", "锌:美元走弱提振价格。", "铝:库存累库!"]
+
+
+def test_a_wrapped_line_is_not_a_sentence_end_but_a_blank_line_is():
+    text = "Scale AI 可以视作 Meta “AI\n护城河”最后一块关键拼图。\n\n新段落开始"
+    assert sentences(text) == ["Scale AI 可以视作 Meta “AI\n护城河”最后一块关键拼图。", "新段落开始"]
+
+
+def test_cjk_wrap_inside_a_word_is_joined_for_matching():
+    norm, offsets = normalise("金\n价下跌")
+    assert norm == "金价下跌"
+    assert offsets.start(1) == 2 and offsets.end(4) == 5
+
+
+def test_english_abbreviations_and_decimals_do_not_split():
+    text = "Mr. Smith said the U.S. dollar fell. Gold settled at $1,116.10 on Friday. Next."
+    assert sentences(text) == ["Mr. Smith said the U.S. dollar fell.", "Gold settled at $1,116.10 on Friday.", "Next."]
+
+
+def test_full_width_and_ligatures_normalise_with_offsets_kept():
+    text = "Ｇｏｌｄ　ﬁrms，金价上涨。"
+    norm, offsets = normalise(text)
+    assert norm.startswith("gold fi")
+    (s,) = segment(norm)
+    assert text[offsets.start(s.start) : offsets.end(s.end)] == text
+
+
+def test_language_detection():
+    assert detect_language("美元走弱提振金价") == "zh"
+    assert detect_language("Gold rallies as the dollar slips") == "en"
+    assert detect_language("") == "und"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_sentences_are_exact_substrings_in_order(text):
+    norm, offsets = normalise(text)
+    last = 0
+    for s in segment(norm):
+        a, b = offsets.start(s.start), offsets.end(s.end)
+        assert 0 <= last <= a <= b <= len(text)
+        last = b
