@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from impact.errors import Problem, RuleError
-from impact.loader import load_rule_file, locate, suggest
-from impact.regexes import RegexError, compile_regex
-from impact.schema import EXPLAIN_FIELDS, Asset, Event, Lexicon, Rule, RuleFile
+from impact.loader import load_rule_file, locate
+from impact.schema import Asset, Event, Lexicon, Rule, RuleFile
 
 RULE_SUFFIXES = (".yaml", ".yml")
 
@@ -79,7 +77,14 @@ def load_ruleset(path: str | Path | None = None) -> RuleSet:
 
 
 def check_ruleset(path: str | Path | None = None) -> tuple[RuleSet | None, list[Problem]]:
-    """Load a rule folder and return it with all problems (errors and warnings)."""
+    """Load a rule folder and return it with every problem found, errors and warnings.
+
+    Each file is read once: the bytes that are hashed are the bytes that are parsed, so a file
+    being saved while it is read can never give a rule set whose hash belongs to other content.
+    The rule set is None when any problem is an error.
+    """
+    from impact.lint import run_validators  # the validators need this module's RuleIndex
+
     root = Path(path) if path is not None else default_rules_path()
     if not root.exists():
         return None, [Problem(str(root), 1, 1, "E100", "no such rule file or folder")]
@@ -92,152 +97,85 @@ def check_ruleset(path: str | Path | None = None) -> tuple[RuleSet | None, list[
     for f in files:
         shown = str(f)
         try:
-            digest.update(str(f.relative_to(root) if root.is_dir() else f.name).encode())
-            digest.update(f.read_bytes())
-        except OSError:
-            pass
-        model, node, found = load_rule_file(f, shown)
+            raw = f.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(shown, 1, 1, "E100", f"cannot read file: {exc.strerror or exc}"))
+            continue
+        digest.update(str(f.relative_to(root) if root.is_dir() else f.name).encode())
+        digest.update(raw)
+        model, node, found = load_rule_file(f, shown, raw=raw)
         problems.extend(found)
         if model is not None:
             loaded.append((shown, model, node))
-    ruleset, cross = _merge(loaded, digest.hexdigest()[:16])
-    problems.extend(cross)
+    every_file_loaded = len(loaded) == len(files)
+    index = _merge(loaded, problems)
+    problems.extend(run_validators(index, every_file_loaded))
+    problems.sort(key=lambda p: (files_order(files, p.path), p.line, p.col, p.code))
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return ruleset, problems
-
-
-def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], digest: str) -> tuple[RuleSet, list[Problem]]:
-    problems: list[Problem] = []
-    assets: dict[str, Asset] = {}
-    lexicons: dict[str, Lexicon] = {}
-    events: dict[str, Event] = {}
-    rules: list[Rule] = []
-    rule_where: dict[str, Where] = {}
-    example_where: dict[tuple[str, int], Where] = {}
-    defined: dict[tuple[str, str], Where] = {}
-    nodes: dict[tuple[str, str], tuple[str, yaml.Node | None, tuple]] = {}
-
-    def err(w: Where, code: str, msg: str, severity: str = "error") -> None:
-        problems.append(Problem(w.path, w.line, w.col, code, msg, severity))
-
-    for path, model, node in loaded:
-        for section, items, target in (
-            ("assets", model.assets, assets),
-            ("lexicons", model.lexicons, lexicons),
-            ("events", model.events, events),
-        ):
-            for key, value in items.items():
-                w = _where(locate(node, (section, key), key=True), path)
-                if (section, key) in defined:
-                    first = defined[(section, key)]
-                    err(w, "E301", f"{section[:-1]} {key!r} is already defined at {first.path}:{first.line}")
-                    continue
-                defined[(section, key)] = w
-                target[key] = value  # type: ignore[index]
-                nodes[(section, key)] = (path, node, (section, key))
-        for i, rule in enumerate(model.rules):
-            w = _where(locate(node, ("rules", i, "id")), path)
-            if rule.id in rule_where:
-                first = rule_where[rule.id]
-                err(w, "E301", f"rule id {rule.id!r} is already used at {first.path}:{first.line}")
-                continue
-            rule_where[rule.id] = w
-            rules.append(rule)
-            nodes[("rules", rule.id)] = (path, node, ("rules", i))
-            for j in range(len(rule.examples)):
-                example_where[(rule.id, j)] = _where(locate(node, ("rules", i, "examples", j)), path)
-
-    def at(kind: str, key: str, *sub: object) -> Where:
-        path, node, prefix = nodes[(kind, key)]
-        return _where(locate(node, prefix + tuple(sub)), path)
-
-    # lexicon references (@name) and regexes
-    def check_terms(kind: str, key: str, terms: dict[str, list[str]], sub: tuple) -> None:
-        for lang, words in terms.items():
-            for k, word in enumerate(words):
-                if word.startswith("@"):
-                    name = word[1:]
-                    if name not in lexicons:
-                        err(at(kind, key, *sub, lang, k), "E303",
-                            f"unknown lexicon {name!r}{suggest(name, list(lexicons))}")
-
-    def check_regex(kind: str, key: str, patterns: list[str], sub: tuple) -> None:
-        for k, pattern in enumerate(patterns):
-            try:
-                compile_regex(pattern)
-            except RegexError as exc:
-                err(at(kind, key, *sub, k), "E304", f"regex {pattern!r} does not compile in RE2: {exc}")
-
-    for name, asset in assets.items():
-        check_terms("assets", name, {"zh": asset.names.zh, "en": asset.names.en}, ("names",))
-        check_regex("assets", name, asset.not_regex, ("not_regex",))
-    for name, event in events.items():
-        check_terms("events", name, {"zh": event.terms.zh, "en": event.terms.en}, ("terms",))
-        for g, group in enumerate(event.all):
-            check_terms("events", name, {"zh": group.zh, "en": group.en}, ("all", g))
-        check_terms("events", name, {"zh": event.none.zh, "en": event.none.en}, ("none",))
-        check_regex("events", name, event.regex, ("regex",))
-        for k, a in enumerate(event.assets):
-            if a not in assets:
-                err(at("events", name, "assets", k), "E302", f"unknown asset {a!r}{suggest(a, list(assets))}")
-
-    used_events: set[str] = set()
-    formatter = string.Formatter()
-    for rule in rules:
-        refs = rule.when.refs()
-        subject_ok = True
-        for k, ref in enumerate(refs):
-            used_events.add(ref.event)
-            if ref.event not in events:
-                err(at("rules", rule.id, "when", rule.when.mode, k), "E302",
-                    f"unknown event {ref.event!r}{suggest(ref.event, list(events))}")
-                subject_ok = False
-            elif events[ref.event].subject != "required":
-                subject_ok = False
-        for k, view in enumerate(rule.then):
-            if view.asset == "{subject}":
-                if not subject_ok:
-                    err(at("rules", rule.id, "then", k, "asset"), "E305",
-                        "'{subject}' needs every event of the rule to have `subject: required`")
-            elif view.asset != "{others}" and view.asset not in assets:
-                err(at("rules", rule.id, "then", k, "asset"), "E302",
-                    f"unknown asset {view.asset!r}{suggest(view.asset, list(assets))}")
-            for field_name in ("exclude", "fallback"):
-                for m, a in enumerate(getattr(view, field_name)):
-                    if a not in assets:
-                        err(at("rules", rule.id, "then", k, field_name, m), "E302",
-                            f"unknown asset {a!r}{suggest(a, list(assets))}")
-        try:
-            fields = [f for _, f, _, _ in formatter.parse(rule.explain) if f is not None]
-        except ValueError as exc:
-            err(at("rules", rule.id, "explain"), "E306", f"explain template is malformed: {exc}")
-            fields = []
-        for f in fields:
-            if f not in EXPLAIN_FIELDS:
-                err(at("rules", rule.id, "explain"), "E306",
-                    f"explain template uses unknown field {{{f}}}{suggest(f, list(EXPLAIN_FIELDS))}; "
-                    f"known: {', '.join(EXPLAIN_FIELDS)}")
-        for j, example in enumerate(rule.examples):
-            for asset in example.expect:
-                if asset not in assets:
-                    err(at("rules", rule.id, "examples", j, "expect", asset), "E302",
-                        f"example expects undeclared asset {asset!r}{suggest(asset, list(assets))}")
-        if not rule.examples:
-            err(at("rules", rule.id, "id"), "W401", f"rule {rule.id!r} has no examples", "warning")
-    for name in events:
-        if name not in used_events:
-            err(at("events", name), "W402", f"event {name!r} is not used by any rule", "warning")
-
     ruleset = RuleSet(
-        assets=assets,
-        lexicons=lexicons,
-        events=events,
-        rules=tuple(rules),
-        hash=digest,
-        rule_where=rule_where,
-        example_where=example_where,
+        assets=index.assets,
+        lexicons=index.lexicons,
+        events=index.events,
+        rules=tuple(index.rules),
+        hash=digest.hexdigest()[:16],
+        rule_where={r.id: index.at("rules", r.id, "id") for r in index.rules},
+        example_where={
+            (r.id, j): index.at("rules", r.id, "examples", j) for r in index.rules for j in range(len(r.examples))
+        },
         warnings=tuple(p for p in problems if p.severity == "warning"),
     )
     return ruleset, problems
 
+
+def files_order(files: list[Path], shown: str) -> int:
+    for i, f in enumerate(files):
+        if str(f) == shown:
+            return i
+    return len(files)
+
+
+@dataclass
+class RuleIndex:
+    """The merged sections of a rule folder and where each item sits in its file (for validators)."""
+
+    assets: dict[str, Asset] = field(default_factory=dict)
+    lexicons: dict[str, Lexicon] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    nodes: dict[tuple[str, str], tuple[str, yaml.Node | None, tuple]] = field(default_factory=dict)
+
+    def at(self, kind: str, key: str, *sub: object, on_key: bool = False) -> Where:
+        """Where ``kind`` item ``key`` (or a part of it, by path ``sub``) is written."""
+        path, node, prefix = self.nodes[(kind, key)]
+        return _where(locate(node, prefix + tuple(sub), key=on_key), path)
+
+
+def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[Problem]) -> RuleIndex:
+    """Merge the files' sections; a second definition of an id is E301 and is not merged."""
+    index = RuleIndex()
+    for path, model, node in loaded:
+        for section, items, target in (
+            ("assets", model.assets, index.assets),
+            ("lexicons", model.lexicons, index.lexicons),
+            ("events", model.events, index.events),
+        ):
+            for key, value in items.items():
+                w = _where(locate(node, (section, key), key=True), path)
+                if (section, key) in index.nodes:
+                    first = index.at(section, key, on_key=True)
+                    problems.append(Problem(w.path, w.line, w.col, "E301",
+                                            f"{section[:-1]} {key!r} is already defined at {first.path}:{first.line}"))
+                    continue
+                target[key] = value  # type: ignore[index]
+                index.nodes[(section, key)] = (path, node, (section, key))
+        for i, rule in enumerate(model.rules):
+            w = _where(locate(node, ("rules", i, "id")), path)
+            if ("rules", rule.id) in index.nodes:
+                first = index.at("rules", rule.id, "id")
+                problems.append(Problem(w.path, w.line, w.col, "E301",
+                                        f"rule id {rule.id!r} is already used at {first.path}:{first.line}"))
+                continue
+            index.rules.append(rule)
+            index.nodes[("rules", rule.id)] = (path, node, ("rules", i))
+    return index

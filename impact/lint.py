@@ -1,21 +1,497 @@
-"""Lint checks beyond loading: things that load fine but are probably mistakes."""
+"""Validators: one small class per check of a merged rule folder, each with its own code.
+
+Reading a file (E1xx) and checking it against the schema (E2xx) happen in ``impact.loader``;
+the validators here see the merged folder (``collection.RuleIndex``) and check references
+between files (E3xx errors: the folder does not load) and likely mistakes (W4xx warnings:
+it loads, and ``impact rules lint`` reports them). ``CODES`` documents every code; the README
+table is checked against it.
+
+A validator is a class with ``code``, a one-line ``summary``, a ``bad`` and a ``good`` example
+for the docs, and ``check(index)`` yielding problems. Add one by writing the class and listing
+it in ``VALIDATORS``.
+"""
 
 from __future__ import annotations
 
-from impact.collection import RuleSet
+import re
+import string
+import unicodedata
+from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator
+
 from impact.errors import Problem
+from impact.loader import suggest
+from impact.regexes import RegexError, compile_regex
+from impact.schema import EXPLAIN_FIELDS, Terms
+
+if TYPE_CHECKING:
+    from impact.collection import RuleIndex, Where
+
+# Codes raised while reading one file (impact.loader), documented here with the validators'.
+LOADER_CODES: dict[str, str] = {
+    "E100": "the file or folder cannot be read, is not UTF-8, or holds no .yaml files",
+    "E101": "YAML syntax error",
+    "E102": "duplicate key in a mapping (PyYAML would silently keep the last one)",
+    "E201": "unknown key, with the closest known key as a suggestion",
+    "E202": "missing required key",
+    "E203": "wrong type or value (a number where a list is expected, an unknown direction, ...)",
+    "E204": "a YAML 1.1 boolean (NO, on, yes, off) where a string is meant: quote it",
+}
 
 
-def lint_ruleset(ruleset: RuleSet) -> list[Problem]:
-    problems: list[Problem] = []
-    for rule in ruleset.rules:
-        w = ruleset.rule_where[rule.id]
-        langs = {"zh": False, "en": False}
-        for ex in rule.examples:
-            lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in ex.text) else "en"
-            langs[lang] = True
-        if rule.examples and not any(ex.expect for ex in rule.examples):
-            problems.append(Problem(w.path, w.line, w.col, "W403", f"rule {rule.id!r} has no positive example", "warning"))
-        if rule.examples and all(ex.expect for ex in rule.examples):
-            problems.append(Problem(w.path, w.line, w.col, "W404", f"rule {rule.id!r} has no negative example", "warning"))
-    return problems
+class Validator:
+    code: ClassVar[str]
+    summary: ClassVar[str]
+    bad: ClassVar[str] = ""
+    good: ClassVar[str] = ""
+    # checks of references between files mean nothing while a file of the folder failed to load
+    needs_every_file: ClassVar[bool] = False
+
+    @property
+    def severity(self) -> str:
+        return "warning" if self.code.startswith("W") else "error"
+
+    def problem(self, where: "Where", message: str) -> Problem:
+        return Problem(where.path, where.line, where.col, self.code, message, self.severity)
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        raise NotImplementedError
+
+
+def _term_lists(index: "RuleIndex") -> Iterator[tuple[str, str, tuple, str, list[str]]]:
+    """Every term list of the folder as (kind, key, path to the list's parent, language, terms)."""
+    for name, asset in index.assets.items():
+        for sub, terms in (("names", asset.names), ("not_within", asset.not_within)):
+            for lang in ("zh", "en"):
+                yield "assets", name, (sub,), lang, getattr(terms, lang)
+    for name, lex in index.lexicons.items():
+        for lang in ("zh", "en"):
+            yield "lexicons", name, (), lang, getattr(lex, lang)
+    for name, event in index.events.items():
+        groups: list[tuple[tuple, Terms]] = [(("terms",), event.terms), (("none",), event.none)]
+        groups += [(("all", g), group) for g, group in enumerate(event.all)]
+        for sub, terms in groups:
+            for lang in ("zh", "en"):
+                yield "events", name, sub, lang, getattr(terms, lang)
+
+
+def _norm(term: str) -> str:
+    return unicodedata.normalize("NFKC", term.strip()).lower()
+
+
+def _expanded(index: "RuleIndex", terms: Terms, lang: str) -> list[tuple[str, int]]:
+    """Terms with @lexicon references expanded, each with the position of the entry it came from."""
+    out = []
+    for k, term in enumerate(getattr(terms, lang)):
+        if term.startswith("@") and term[1:] in index.lexicons:
+            out += [(t, k) for t in getattr(index.lexicons[term[1:]], lang)]
+        else:
+            out.append((term, k))
+    return out
+
+
+# -- E3xx: the folder does not load -----------------------------------------------------------
+
+
+class UnknownEvent(Validator):
+    code = "E302"
+    needs_every_file = True
+    summary = "a rule's `when` names an event no file defines"
+    bad = "when: {all: [sanctions.lifed]}"
+    good = "when: {all: [sanctions.lifted]}"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for rule in index.rules:
+            for k, ref in enumerate(rule.when.refs()):
+                if ref.event not in index.events:
+                    yield self.problem(
+                        index.at("rules", rule.id, "when", rule.when.mode, k),
+                        f"unknown event {ref.event!r}{suggest(ref.event, list(index.events))}",
+                    )
+
+
+class UnknownLexicon(Validator):
+    code = "E303"
+    needs_every_file = True
+    summary = "a term `@name` refers to a lexicon no file defines"
+    bad = "zh: ['@negatoin']"
+    good = "zh: ['@negation']"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for kind, key, sub, lang, terms in _term_lists(index):
+            if kind == "lexicons":
+                continue
+            for k, term in enumerate(terms):
+                if term.startswith("@") and term[1:] not in index.lexicons:
+                    yield self.problem(
+                        index.at(kind, key, *sub, lang, k),
+                        f"unknown lexicon {term[1:]!r}{suggest(term[1:], list(index.lexicons))}",
+                    )
+
+
+def _regexes(index: "RuleIndex") -> Iterator[tuple["Where", str]]:
+    for name, asset in index.assets.items():
+        for k, pattern in enumerate(asset.not_regex):
+            yield index.at("assets", name, "not_regex", k), pattern
+    for name, event in index.events.items():
+        for k, pattern in enumerate(event.regex):
+            yield index.at("events", name, "regex", k), pattern
+
+
+class RegexCompiles(Validator):
+    code = "E304"
+    summary = "a regex does not compile in RE2 (no look-around, no backreferences)"
+    bad = "regex: ['(?<=tariff)s']"
+    good = "regex: ['tariffs?']"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for where, pattern in _regexes(index):
+            try:
+                compile_regex(pattern)
+            except RegexError as exc:
+                yield self.problem(where, f"regex {pattern!r} does not compile in RE2: {exc}")
+
+
+class SubjectNeedsSubjectEvents(Validator):
+    code = "E305"
+    summary = "a view targets '{subject}' but one of the rule's events has no subject"
+    bad = "then: [{asset: '{subject}', ...}] with an event lacking `subject: required`"
+    good = "subject: required on every event of the rule"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for rule in index.rules:
+            refs = [r.event for r in rule.when.refs()]
+            if any(e not in index.events for e in refs):
+                continue  # E302 already
+            if all(index.events[e].subject == "required" for e in refs):
+                continue
+            for k, view in enumerate(rule.then):
+                if view.asset == "{subject}":
+                    yield self.problem(
+                        index.at("rules", rule.id, "then", k, "asset"),
+                        "'{subject}' needs every event of the rule to have `subject: required`",
+                    )
+
+
+class ExplainTemplate(Validator):
+    code = "E306"
+    summary = "the `explain` template is malformed or uses an unknown field"
+    bad = "explain: 'Gold falls on {trigers}'"
+    good = "explain: 'Gold falls on {trigger}'"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        formatter = string.Formatter()
+        for rule in index.rules:
+            where = index.at("rules", rule.id, "explain")
+            try:
+                fields = [f for _, f, _, _ in formatter.parse(rule.explain) if f is not None]
+            except ValueError as exc:
+                yield self.problem(where, f"explain template is malformed: {exc}")
+                continue
+            for f in fields:
+                if f not in EXPLAIN_FIELDS:
+                    yield self.problem(
+                        where,
+                        f"explain template uses unknown field {{{f}}}{suggest(f, list(EXPLAIN_FIELDS))}; "
+                        f"known: {', '.join(EXPLAIN_FIELDS)}",
+                    )
+
+
+class UnknownAsset(Validator):
+    code = "E307"
+    needs_every_file = True
+    summary = "an event or a view names an asset no file declares"
+    bad = "then: [{asset: glod, direction: bullish}]"
+    good = "then: [{asset: gold, direction: bullish}]"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        known = list(index.assets)
+
+        def unknown(asset: str, where: "Where") -> Iterator[Problem]:
+            if asset not in index.assets:
+                yield self.problem(where, f"unknown asset {asset!r}{suggest(asset, known)}")
+
+        for name, event in index.events.items():
+            for k, a in enumerate(event.assets):
+                yield from unknown(a, index.at("events", name, "assets", k))
+        for rule in index.rules:
+            for k, view in enumerate(rule.then):
+                if view.asset not in ("{subject}", "{others}"):
+                    yield from unknown(view.asset, index.at("rules", rule.id, "then", k, "asset"))
+                for field_name in ("exclude", "fallback"):
+                    for m, a in enumerate(getattr(view, field_name)):
+                        yield from unknown(a, index.at("rules", rule.id, "then", k, field_name, m))
+
+
+class ExampleAssetDeclared(Validator):
+    code = "E308"
+    needs_every_file = True
+    summary = "an example expects a view on an asset no file declares"
+    bad = "expect: {glod: bearish}"
+    good = "expect: {gold: bearish}"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for rule in index.rules:
+            for j, example in enumerate(rule.examples):
+                for asset in example.expect:
+                    if asset not in index.assets:
+                        yield self.problem(
+                            index.at("rules", rule.id, "examples", j, "expect", asset, on_key=True),
+                            f"example expects undeclared asset {asset!r}{suggest(asset, list(index.assets))}",
+                        )
+
+
+# -- W4xx: loads, but probably a mistake --------------------------------------------------------
+
+
+class RuleHasExamples(Validator):
+    code = "W401"
+    summary = "a rule has no examples, so nothing tests it"
+    bad = "a rule without `examples:`"
+    good = "examples: [{text: ..., expect: {gold: bearish}}, {text: ..., expect: {}}]"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for rule in index.rules:
+            if not rule.examples:
+                yield self.problem(index.at("rules", rule.id, "id"), f"rule {rule.id!r} has no examples")
+
+
+class EventUsed(Validator):
+    code = "W402"
+    needs_every_file = True
+    summary = "an event is defined but no rule uses it"
+    bad = "events: {geo.truce: ...} and no rule with `when: {all: [geo.truce]}`"
+    good = "a rule whose `when` names the event, or delete the event"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        used = {ref.event for rule in index.rules for ref in rule.when.refs()}
+        for name in index.events:
+            if name not in used:
+                yield self.problem(index.at("events", name, on_key=True), f"event {name!r} is not used by any rule")
+
+
+class PositiveExample(Validator):
+    code = "W403"
+    summary = "a rule has examples but none where it fires"
+    bad = "examples: [{text: ..., expect: {}}]"
+    good = "examples: [{text: ..., expect: {gold: bullish}}, {text: ..., expect: {}}]"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for rule in index.rules:
+            if rule.examples and not any(ex.expect for ex in rule.examples):
+                yield self.problem(index.at("rules", rule.id, "id"), f"rule {rule.id!r} has no positive example")
+
+
+class NegativeExample(Validator):
+    code = "W404"
+    summary = "a rule has examples but none where it must stay silent"
+    bad = "examples: [{text: ..., expect: {gold: bullish}}]"
+    good = "add {text: <a near miss>, expect: {}}"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for rule in index.rules:
+            if rule.examples and all(ex.expect for ex in rule.examples):
+                yield self.problem(index.at("rules", rule.id, "id"), f"rule {rule.id!r} has no negative example")
+
+
+def nested_quantifier(pattern: str) -> bool:
+    """Whether a repeated group contains another unbounded repeat, as in ``(a+)+`` or ``(\\w*x)*``.
+
+    Parsed with Python's regex parser (RE2 syntax is close to a subset of it); a pattern it
+    cannot parse is left to E304.
+    """
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]
+
+        tree = parser.parse(pattern)
+    except Exception:
+        return False
+    repeats = {parser.MAX_REPEAT, parser.MIN_REPEAT, getattr(parser, "POSSESSIVE_REPEAT", None)}
+
+    def walk(items: Iterable, inside: bool) -> bool:
+        for op, av in items:
+            if op in repeats:
+                lo, hi, sub = av
+                many = hi == parser.MAXREPEAT or hi > 1
+                if many and inside and _can_repeat(sub):
+                    return True
+                if walk(sub, inside or many):
+                    return True
+            elif op is parser.SUBPATTERN:
+                if walk(av[-1], inside):
+                    return True
+            elif op is parser.BRANCH:
+                if any(walk(branch, inside) for branch in av[1]):
+                    return True
+            elif op in (parser.ASSERT, parser.ASSERT_NOT):
+                if walk(av[1], inside):
+                    return True
+        return False
+
+    def _can_repeat(sub: Iterable) -> bool:
+        return any(op is not parser.AT for op, _ in sub)
+
+    return walk(tree, False)
+
+
+class RegexBacktracking(Validator):
+    code = "W405"
+    summary = "a regex nests quantifiers: catastrophic backtracking in a backtracking engine"
+    bad = "regex: ['(\\d+)+%']"
+    good = "regex: ['\\d+%']"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for where, pattern in _regexes(index):
+            if nested_quantifier(pattern):
+                yield self.problem(
+                    where,
+                    f"regex {pattern!r} nests a quantifier inside a repeated group; RE2 runs it in linear time "
+                    "here, but it backtracks catastrophically in Python re or PCRE and is ambiguous: simplify it",
+                )
+
+
+class TriggerVetoed(Validator):
+    code = "W406"
+    summary = "a term is both a trigger and a veto (`none`) of one event: it can never fire on it"
+    bad = "terms: {en: [truce]}, none: {en: [truce]}"
+    good = "remove the term from one of the two lists"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for name, event in index.events.items():
+            for lang in ("zh", "en"):
+                triggers = {_norm(t).rstrip("*") for t, _ in _expanded(index, event.terms, lang)}
+                for term, k in _expanded(index, event.none, lang):
+                    if _norm(term).rstrip("*") in triggers:
+                        yield self.problem(
+                            index.at("events", name, "none", lang, k),
+                            f"term {term!r} is both a trigger and a veto of event {name!r}; it can never fire on it",
+                        )
+
+
+class DuplicateTerm(Validator):
+    code = "W407"
+    summary = "a term list repeats a term (after case folding and NFKC)"
+    bad = "zh: [停火, 停战, 停火]"
+    good = "zh: [停火, 停战]"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for kind, key, sub, lang, terms in _term_lists(index):
+            seen: dict[str, int] = {}
+            for k, term in enumerate(terms):
+                n = _norm(term)
+                if n in seen:
+                    first = index.at(kind, key, *sub, lang, seen[n])
+                    yield self.problem(
+                        index.at(kind, key, *sub, lang, k),
+                        f"duplicate term {term!r} (also at line {first.line}, column {first.col})",
+                    )
+                else:
+                    seen[n] = k
+
+
+class ExampleReachable(Validator):
+    code = "W408"
+    needs_every_file = True
+    summary = "an example expects a view the rule never asserts (another asset or direction)"
+    bad = "then: [{asset: gold, direction: bearish}] with expect: {gold: bullish}"
+    good = "expect: {gold: bearish}"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for rule in index.rules:
+            if any(not v.asset.startswith("{") and v.asset not in index.assets for v in rule.then):
+                continue  # E307
+            fixed = {v.asset for v in rule.then if not v.asset.startswith("{")}
+            open_target = any(v.asset.startswith("{") for v in rule.then)
+            for j, example in enumerate(rule.examples):
+                for asset, direction in example.expect.items():
+                    if asset not in index.assets:
+                        continue  # E308
+                    where = index.at("rules", rule.id, "examples", j, "expect", asset)
+                    can = {v.direction for v in rule.then if v.asset == asset or v.asset.startswith("{")}
+                    if not open_target and asset not in fixed:
+                        yield self.problem(
+                            where,
+                            f"rule {rule.id!r} never asserts a view on {asset!r} "
+                            f"(its views: {', '.join(sorted(fixed))})",
+                        )
+                    elif direction not in can:
+                        yield self.problem(
+                            where,
+                            f"rule {rule.id!r} never says {asset} is {direction} "
+                            f"(it says {', '.join(sorted(can))})",
+                        )
+
+
+_TODO = re.compile(r"\bTODO\b")
+
+
+class TodoLeft(Validator):
+    code = "W409"
+    summary = "a TODO placeholder (from `impact rules new`) is still in the file"
+    bad = "text: 'TODO: a sentence where the rule fires'"
+    good = "text: 美国宣布解除对叙利亚的制裁。"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        def todo(value: str) -> bool:
+            return bool(_TODO.search(value))
+
+        for name, event in index.events.items():
+            if todo(event.description):
+                yield self.problem(index.at("events", name, "description"), f"event {name!r}: fill in the description")
+        for kind, key, sub, lang, terms in _term_lists(index):
+            for k, term in enumerate(terms):
+                if todo(term):
+                    yield self.problem(index.at(kind, key, *sub, lang, k), f"{key!r}: replace the TODO term")
+        for rule in index.rules:
+            for field_name in ("description", "rationale", "explain"):
+                if todo(getattr(rule, field_name)):
+                    yield self.problem(
+                        index.at("rules", rule.id, field_name), f"rule {rule.id!r}: fill in the {field_name}"
+                    )
+            for j, example in enumerate(rule.examples):
+                if todo(example.text):
+                    kind_of = "positive" if example.expect else "negative"
+                    yield self.problem(
+                        index.at("rules", rule.id, "examples", j, "text"),
+                        f"rule {rule.id!r}: write the {kind_of} example's text",
+                    )
+
+
+VALIDATORS: tuple[Validator, ...] = (
+    UnknownEvent(),
+    UnknownLexicon(),
+    RegexCompiles(),
+    SubjectNeedsSubjectEvents(),
+    ExplainTemplate(),
+    UnknownAsset(),
+    ExampleAssetDeclared(),
+    RuleHasExamples(),
+    EventUsed(),
+    PositiveExample(),
+    NegativeExample(),
+    RegexBacktracking(),
+    TriggerVetoed(),
+    DuplicateTerm(),
+    ExampleReachable(),
+    TodoLeft(),
+)
+
+CODES: dict[str, str] = {
+    **LOADER_CODES,
+    "E301": "an asset, lexicon or event id, or a rule id, is defined twice in the folder",
+    **{v.code: v.summary for v in VALIDATORS},
+}
+CODES = dict(sorted(CODES.items()))
+
+
+def run_validators(index: "RuleIndex", every_file_loaded: bool = True) -> list[Problem]:
+    """Run every validator; those about references wait until every file of the folder loads."""
+    return [p for v in VALIDATORS if every_file_loaded or not v.needs_every_file for p in v.check(index)]
+
+
+def lint_path(path: object = None, ignore: Iterable[str] = ()) -> list[Problem]:
+    """Every problem of a rule folder or file (default: the bundled pack), less the ignored codes."""
+    from impact.collection import check_ruleset
+
+    _, problems = check_ruleset(path)  # type: ignore[arg-type]
+    skip = {c.strip().upper() for c in ignore}
+    return [p for p in problems if p.code not in skip and p.code[:1] + "*" not in skip]

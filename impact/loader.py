@@ -67,6 +67,16 @@ def parse_yaml(text: str, path: str) -> tuple[Any, yaml.Node | None, list[Proble
     return data, node, list(loader.problems)
 
 
+def _same_key(key_node: yaml.ScalarNode, step: Any) -> bool:
+    if isinstance(step, bool):  # an unquoted on/off/yes/no key was read as a boolean
+        return key_node.style is None and key_node.value.lower() in (_TRUE if step else _FALSE)
+    return key_node.value == str(step)
+
+
+_TRUE = frozenset({"yes", "on", "true", "y"})
+_FALSE = frozenset({"no", "off", "false", "n"})
+
+
 def locate(node: yaml.Node | None, loc: tuple[Any, ...], *, key: bool = False) -> yaml.Node | None:
     """The node at a pydantic error location; with ``key`` the mapping key of the last step."""
     current = node
@@ -74,7 +84,7 @@ def locate(node: yaml.Node | None, loc: tuple[Any, ...], *, key: bool = False) -
         last = i == len(loc) - 1
         if isinstance(current, yaml.MappingNode):
             for k, v in current.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == str(step):
+                if isinstance(k, yaml.ScalarNode) and _same_key(k, step):
                     current = k if (key and last) else v
                     break
             else:
@@ -113,27 +123,83 @@ def suggest(word: str, candidates: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+_TYPE_MARKERS = frozenset({"str", "int", "float", "bool", "list", "dict", "[key]"})
+
+
+def _is_marker(step: Any) -> bool:
+    """A step pydantic adds to a location that is not in the document (a union branch, a dict key tag)."""
+    return isinstance(step, str) and (step in _TYPE_MARKERS or step[:1].isupper())
+
+
+def _wrong_branch(err: Any) -> bool:
+    """For a ``str | Model`` union, the error of the branch the author clearly did not mean."""
+    loc, value = err["loc"], err.get("input")
+    if not loc or not _is_marker(loc[-1]) or loc[-1] == "[key]":
+        return False
+    if loc[-1] == "str":
+        return isinstance(value, dict)
+    return err["type"] in ("model_type", "dict_type", "model_attributes_type") and not isinstance(value, dict)
+
+
+def _yaml11_boolean(node: yaml.Node | None) -> str | None:
+    """The word as written when a plain scalar is one YAML 1.1 reads as a boolean (NO, on, Yes)."""
+    if isinstance(node, yaml.ScalarNode) and node.style is None and node.value in YAML11_BOOLEANS:
+        return node.value
+    return None
+
+
+def _key_node(mapping: yaml.Node | None, key: Any) -> yaml.Node | None:
+    if isinstance(mapping, yaml.MappingNode):
+        for k, _ in mapping.value:
+            if isinstance(k, yaml.ScalarNode) and _same_key(k, key):
+                return k
+    return None
+
+
 def validation_problems(exc: ValidationError, node: yaml.Node | None, path: str) -> list[Problem]:
     problems: list[Problem] = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
+    errors = [e for e in exc.errors() if not _wrong_branch(e)]
+    # a misspelt required key is one mistake: report "unknown key 'descripton' (did you mean ...)" only
+    misspelt = set()
+    for err in errors:
+        loc = tuple(step for step in err["loc"] if not _is_marker(step))
+        if err["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(loc[-1]), _known_fields(RuleFile, loc), n=1, cutoff=0.6)
+            misspelt.update((loc[:-1], c) for c in close)
+    for err in errors:
+        if err["type"] == "missing" and (tuple(err["loc"][:-1]), err["loc"][-1]) in misspelt:
+            continue
+        loc = tuple(step for step in err["loc"] if not _is_marker(step))
         kind = err["type"]
         if kind == "extra_forbidden":
             target = locate(node, loc, key=True)
             name = str(loc[-1])
-            hint = suggest(name, _known_fields(RuleFile, loc))
-            code, msg = "E201", f"unknown key {name!r}{hint}"
+            written = _yaml11_boolean(target)
+            if written is not None:
+                code, msg = "E204", f"key {written} is read as the boolean {name} (YAML 1.1); quote it: '{written}'"
+            else:
+                hint = suggest(name, _known_fields(RuleFile, loc))
+                code, msg = "E201", f"unknown key {name!r}{hint}"
+        elif kind == "invalid_key":
+            value = err.get("input")
+            parent = locate(node, loc[:-1])
+            target = _key_node(parent, value) or parent
+            written = _yaml11_boolean(target)
+            if written is not None and isinstance(value, bool):
+                code, msg = "E204", f"key {written} is read as the boolean {value} (YAML 1.1); quote it: '{written}'"
+            else:
+                code, msg = "E203", f"key {value!r} is not a string; quote it"
         elif kind == "missing":
             target = locate(node, loc[:-1])
             code, msg = "E202", f"missing required key {loc[-1]!r}"
         else:
-            # drop union-branch markers such as 'str' / 'EventRef' that are not in the document
             target = locate(node, loc)
             where = ".".join(str(p) for p in loc)
-            value = err.get("input")
-            if kind == "string_type" and isinstance(value, bool):
+            written = _yaml11_boolean(target)
+            if written is not None and isinstance(err.get("input"), bool):
                 code = "E204"
-                msg = f"{where}: got the boolean {value}; YAML 1.1 reads yes/no/on/off as booleans, quote it"
+                msg = (f"{where}: {written} is read as the boolean {err['input']} (YAML 1.1 reads yes/no/on/off "
+                       f"as booleans); quote it: '{written}'")
             else:
                 code = "E203"
                 msg = f"{where}: {err['msg']}"
@@ -151,13 +217,16 @@ def validation_problems(exc: ValidationError, node: yaml.Node | None, path: str)
     return unique
 
 
-def load_rule_file(path: Path, display: str | None = None) -> tuple[RuleFile | None, yaml.Node | None, list[Problem]]:
-    """Load and validate one rule file. Never raises for bad content: problems are returned."""
+def load_rule_file(
+    path: Path, display: str | None = None, raw: bytes | None = None
+) -> tuple[RuleFile | None, yaml.Node | None, list[Problem]]:
+    """Load and validate one rule file (``raw``: its bytes, already read). Problems are returned, never raised."""
     shown = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, None, [Problem(shown, 1, 1, "E100", f"cannot read file: {exc.strerror or exc}")]
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return None, None, [Problem(shown, 1, 1, "E100", f"cannot read file: {exc.strerror or exc}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -22,24 +22,30 @@ class TextOrJson(str, Enum):
 def lint(
     path: Optional[str] = typer.Argument(None, help="rule folder or file (default: the bundled pack)"),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f"),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="codes to leave out, e.g. W401 or W* (repeatable)"),
+    strict: bool = typer.Option(False, "--strict", help="warnings fail too (exit 1)"),
+    codes: bool = typer.Option(False, "--codes", help="list every code with what it checks, and exit"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Check rule files: every problem as path:line:col: CODE message. Exit 1 on errors."""
-    from impact.collection import check_ruleset
-    from impact.lint import lint_ruleset
+    from impact.lint import CODES, lint_path
 
-    ruleset, problems = check_ruleset(path)
-    if ruleset is not None:
-        problems = problems + lint_ruleset(ruleset)
+    if codes:
+        for code, summary in CODES.items():
+            typer.echo(f"{code}  {summary}")
+        return
+    skip = [c for item in ignore or [] for c in item.split(",") if c.strip()]
+    problems = lint_path(path, skip)
     errors = [p for p in problems if p.severity == "error"]
+    warnings = len(problems) - len(errors)
     if format is TextOrJson.json:
         typer.echo(json.dumps({"problems": [p.to_dict() for p in problems], "errors": len(errors),
-                               "warnings": len(problems) - len(errors)}, ensure_ascii=False, indent=2))
+                               "warnings": warnings}, ensure_ascii=False, indent=2))
     else:
         for p in problems:
-            typer.echo(f"{p}" if p.severity == "error" else f"{p} (warning)")
-        stderr().print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings", style="dim")
-    if errors:
+            typer.echo(str(p))
+        stderr().print(f"{len(errors)} errors, {warnings} warnings", style="dim")
+    if errors or (strict and problems):
         raise typer.Exit(1)
 
 

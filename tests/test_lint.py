@@ -1,0 +1,142 @@
+"""`impact rules lint`: every problem as path:line:col: CODE message, exit 1 on errors.
+
+Each file in tests/lint_fixtures/ is one broken rule file; its sibling `.expected` holds the exact
+lint output for it (linted next to tests/lint_fixtures/_base/, a minimal assets + lexicons file).
+"""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from impact.lint import CODES, VALIDATORS, lint_path, nested_quantifier
+
+from conftest import ROOT, RULES
+
+FIXTURES = Path(__file__).parent / "lint_fixtures"
+CASES = sorted(FIXTURES.glob("*.yaml"))
+
+
+def lint_fixture(fixture: Path, folder: Path) -> list[str]:
+    for base in (FIXTURES / "_base").glob("*.yaml"):
+        shutil.copy(base, folder / base.name)
+    shutil.copy(fixture, folder / fixture.name)
+    return [str(p).replace(f"{folder}/", "") for p in lint_path(folder)]
+
+
+def impact(*args):
+    return subprocess.run([sys.executable, "-m", "impact.cli", *args], capture_output=True, timeout=120)
+
+
+def test_there_are_at_least_25_broken_fixtures_each_with_its_expected_output():
+    assert len(CASES) >= 25
+    assert all(case.with_suffix(".expected").is_file() for case in CASES)
+
+
+@pytest.mark.parametrize("fixture", CASES, ids=[c.stem for c in CASES])
+def test_broken_rule_file_gives_its_exact_messages(fixture, tmp_path):
+    expected = fixture.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    assert lint_fixture(fixture, tmp_path) == expected
+
+
+def test_every_code_has_a_fixture():
+    covered = {line.split(": ")[1].split()[0] for case in CASES for line in case.with_suffix(".expected").read_text().splitlines()}
+    assert set(CODES) <= covered | {"E100"} and "E100" in covered
+
+
+def test_cli_prints_path_line_col_code_message_and_exits_1_on_errors(tmp_path):
+    for base in (FIXTURES / "_base").glob("*.yaml"):
+        shutil.copy(base, tmp_path / base.name)
+    shutil.copy(FIXTURES / "06-unknown-key-rule.yaml", tmp_path / "gold.yaml")
+    out = impact("rules", "lint", str(tmp_path))
+    assert out.returncode == 1
+    assert out.stdout.decode().splitlines() == [
+        f"{tmp_path}/gold.yaml:8:5: E201 unknown key 'descripton' (did you mean 'description'?)"
+    ]
+    assert "1 errors, 0 warnings" in out.stderr.decode()
+
+    data = json.loads(impact("rules", "lint", str(tmp_path), "--format", "json").stdout)
+    assert data["errors"] == 1 and data["problems"][0] == {
+        "path": f"{tmp_path}/gold.yaml", "line": 8, "col": 5, "code": "E201",
+        "message": "unknown key 'descripton' (did you mean 'description'?)", "severity": "error",
+    }
+
+
+def test_warnings_alone_exit_0_unless_strict_and_can_be_ignored(tmp_path):
+    for base in (FIXTURES / "_base").glob("*.yaml"):
+        shutil.copy(base, tmp_path / base.name)
+    shutil.copy(FIXTURES / "36-rule-without-examples.yaml", tmp_path / "r.yaml")
+    out = impact("rules", "lint", str(tmp_path))
+    assert out.returncode == 0 and " W401 " in out.stdout.decode()
+    assert impact("rules", "lint", str(tmp_path), "--strict").returncode == 1
+    ignored = impact("rules", "lint", str(tmp_path), "--strict", "--ignore", "W401")
+    assert ignored.returncode == 0 and ignored.stdout == b""
+
+
+def test_the_bundled_pack_has_no_lint_errors():
+    out = impact("rules", "lint", str(RULES))
+    assert out.returncode == 0, out.stdout.decode()
+    assert not [line for line in out.stdout.decode().splitlines() if ": E" in line]
+
+
+def _copy_bundled(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    target = folder / "geopolitics.yaml"
+    return folder, target, target.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def _line_of(lines: list[str], needle: str) -> int:
+    return next(i for i, line in enumerate(lines) if needle in line)
+
+
+def test_a_duplicated_key_in_a_bundled_file_is_reported_at_its_line(tmp_path):
+    folder, target, lines = _copy_bundled(tmp_path)
+    i = _line_of(lines, "    rationale:")
+    lines.insert(i + 1, "    rationale: said twice\n")
+    target.write_text("".join(lines), encoding="utf-8")
+    problems = [str(p) for p in lint_path(folder)]
+    assert f"{target}:{i + 2}:5: E102 duplicate key 'rationale' (first defined on line {i + 1})" in problems
+
+
+def test_an_unknown_key_in_a_bundled_file_is_reported_at_its_line(tmp_path):
+    folder, target, lines = _copy_bundled(tmp_path)
+    i = _line_of(lines, "    rationale:")
+    lines[i] = lines[i].replace("rationale:", "rationalle:")
+    target.write_text("".join(lines), encoding="utf-8")
+    problems = [str(p) for p in lint_path(folder) if p.severity == "error"]
+    assert problems == [f"{target}:{i + 1}:5: E201 unknown key 'rationalle' (did you mean 'rationale'?)"]
+
+
+def test_a_yaml_syntax_error_in_a_bundled_file_is_reported_at_its_line(tmp_path):
+    folder, target, lines = _copy_bundled(tmp_path)
+    i = _line_of(lines, "terms: {zh: [")
+    lines[i] = lines[i].replace("terms: {zh: [", "terms: {zh: [[", 1)
+    target.write_text("".join(lines), encoding="utf-8")
+    (problem,) = [p for p in lint_path(folder) if p.severity == "error"]
+    assert (problem.path, problem.line, problem.code) == (str(target), i + 1, "E101")
+    assert str(problem).startswith(f"{target}:{i + 1}:")
+
+
+@pytest.mark.parametrize("pattern, nested", [
+    ("(a+)+$", True), ("(\\d+,)*\\d+", True), ("(x*y)+", True), ("(?:[a-z]+ ?){2,}", True),
+    ("a+b+", False), ("(ab)+", False), ("(a|b)+c", False), ("[0-9][0-9,.]*\\s*美元", False), ("(a+)?b", False),
+])
+def test_nested_quantifiers_are_found(pattern, nested):
+    assert nested_quantifier(pattern) is nested
+
+
+def test_every_validator_is_documented_with_a_bad_and_a_good_example():
+    for v in VALIDATORS:
+        assert re.fullmatch(r"[EW]\d{3}", v.code) and v.summary and v.bad and v.good, type(v).__name__
+    assert len({v.code for v in VALIDATORS}) == len(VALIDATORS)
+
+
+def test_the_readme_lists_every_lint_code():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Rule authors' toolkit", 1)[1].split("\n## ", 1)[0]
+    assert [c for c in CODES if f"`{c}`" not in section] == []
