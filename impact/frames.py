@@ -1,20 +1,39 @@
 """DataFrames in and out: documents -> one row per signal, or one row per evidence.
 
-Per-signal columns (``per="signal"``): id, published_at (datetime64[ns, UTC]), asset, direction,
-score, n_evidence, bullish, bearish, neutral (summed vote weights), top_rule, ruleset, error.
+``evaluate_frame(engine, df, text="text", id="id", time="published_at", per="signal")``.
 
-Per-evidence columns (``per="evidence"``): id, published_at, asset, net_direction, net_score,
-rule, direction, weight, counted, basis, horizon, start, end, sentence, trigger, explanation,
-modifiers, ruleset, error.
+Per-signal columns (``per="signal"``), one row per (document, asset) with a view:
+
+=============  ======================  ========================================================
+id             object                  the document's id (the ``id`` column, else the index)
+published_at   datetime64[ns, UTC]     publication time; naive input times are read as UTC
+asset          string                  canonical asset name (gold, usd, copper, ...)
+direction      string                  net view: bullish, bearish or neutral
+score          float64                 net score in [-1, 1]
+n_evidence     int64                   rule hits behind the view, agreeing or not
+bullish        float64                 summed counted vote weights per direction
+bearish        float64
+neutral        float64
+top_rule       string                  the rule of the heaviest counted vote
+ruleset        string                  hash of the rule files
+error          string                  set (and the rest empty) when the document failed
+=============  ======================  ========================================================
+
+Per-evidence columns (``per="evidence"``), one row per cited rule hit: id, published_at, asset,
+net_direction and net_score (the signal the hit belongs to), rule, direction (the hit's own),
+weight (float64), counted (boolean), basis, horizon, start and end (Int64 offsets into the input
+text: ``text[start:end] == sentence``), sentence, trigger (the matched text), explanation,
+modifiers (comma-separated: hedged, negated, future, ...), ruleset, error.
 
 A document without signals gives no row; a document that could not be evaluated gives one row
 with ``error`` set and the other fields empty. An empty frame in gives an empty frame out with
-these columns.
+these columns (``empty_frame(per)``, also Dask's ``meta``). ``results_frame`` builds the same
+frames from records that ``impact evaluate`` already wrote.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from impact.errors import ImpactError
 
@@ -73,6 +92,11 @@ def _typed(rows: list[dict[str, Any]], columns: dict[str, str]) -> "pd.DataFrame
     return frame
 
 
+def empty_frame(per: str = "signal") -> "pd.DataFrame":
+    """The output of ``evaluate_frame`` for no documents: the columns and dtypes, no rows (Dask's ``meta``)."""
+    return _typed([], _columns(per))
+
+
 def evaluate_frame(
     engine: Any,
     df: "pd.DataFrame",
@@ -81,76 +105,105 @@ def evaluate_frame(
     time: str | None = "published_at",
     per: str = "signal",
 ) -> "pd.DataFrame":
-    """Evaluate every row of ``df``; see the module doc for the output columns."""
-    if per not in ("signal", "evidence"):
-        raise ValueError("per must be 'signal' or 'evidence'")
+    """Evaluate every row of ``df``; see the module doc for the output columns.
+
+    The output has a fresh RangeIndex; rows come in input order (a document's signals in the
+    report's order). A document that raises, for any reason, becomes an error row: one bad
+    record never loses the rest of a partition.
+    """
+    columns = _columns(per)
     if text not in df.columns and len(df):
         raise KeyError(f"no text column {text!r} in the frame (columns: {', '.join(map(str, df.columns))})")
-    columns = SIGNAL_COLUMNS if per == "signal" else EVIDENCE_COLUMNS
     rows: list[dict[str, Any]] = []
-    has_id = id in df.columns
-    has_time = time is not None and time in df.columns
-    for pos, (index, record) in enumerate(df.iterrows()):
-        rid = record[id] if has_id else index
-        when = record[time] if has_time else None
+    ids = df[id].tolist() if id in df.columns else list(df.index)
+    texts = df[text].tolist() if len(df) else []
+    times = df[time].tolist() if time is not None and time in df.columns else [None] * len(df)
+    for rid, body, when in zip(ids, texts, times):
         try:
-            report = engine.evaluate(record[text], doc_id=rid, published_at=when)
+            report = engine.evaluate(body, doc_id=rid, published_at=when)
         except ImpactError as exc:
             rows.append({"id": rid, "published_at": _iso(when), "error": str(exc)})
             continue
-        published = report.document.published_at
-        for signal in report.signals:
-            if per == "signal":
-                counted = [e for e in signal.evidence if e.counted]
-                top = max(counted, key=lambda e: e.weight) if counted else None
-                rows.append(
-                    {
-                        "id": rid,
-                        "published_at": published,
-                        "asset": signal.asset,
-                        "direction": signal.direction,
-                        "score": signal.score,
-                        "n_evidence": len(signal.evidence),
-                        "bullish": signal.votes.get("bullish", 0.0),
-                        "bearish": signal.votes.get("bearish", 0.0),
-                        "neutral": signal.votes.get("neutral", 0.0),
-                        "top_rule": top.rule if top else None,
-                        "ruleset": report.ruleset,
-                        "error": None,
-                    }
-                )
-            else:
-                for ev in signal.evidence:
-                    rows.append(
-                        {
-                            "id": rid,
-                            "published_at": published,
-                            "asset": signal.asset,
-                            "net_direction": signal.direction,
-                            "net_score": signal.score,
-                            "rule": ev.rule,
-                            "direction": ev.direction,
-                            "weight": ev.weight,
-                            "counted": ev.counted,
-                            "basis": ev.basis,
-                            "horizon": ev.horizon,
-                            "start": ev.start,
-                            "end": ev.end,
-                            "sentence": ev.sentence,
-                            "trigger": ev.trigger.text,
-                            "explanation": ev.explanation,
-                            "modifiers": ",".join(ev.modifiers),
-                            "ruleset": report.ruleset,
-                            "error": None,
-                        }
-                    )
+        except Exception as exc:  # a bug must not lose the rest of the frame
+            rows.append({"id": rid, "published_at": _iso(when), "error": f"internal error: {type(exc).__name__}: {exc}"})
+            continue
+        rows.extend(_rows(rid, report.document.published_at, report.signals, report.ruleset, per))
     return _typed(rows, columns)
 
 
-def _iso(value: Any) -> Any:
-    try:
-        import pandas as pd
+def results_frame(results: Iterable[dict[str, Any]], per: str = "signal") -> "pd.DataFrame":
+    """The same frame from already-evaluated records (``impact evaluate --format jsonl`` lines)."""
+    from impact.report import Signal
 
+    columns = _columns(per)
+    rows: list[dict[str, Any]] = []
+    for result in results:
+        rid = result.get("id")
+        if "error" in result:
+            rows.append({"id": rid, "published_at": result.get("published_at"), "error": str(result["error"])})
+            continue
+        signals = [Signal.model_validate(s) for s in result.get("signals") or []]
+        rows.extend(_rows(rid, result.get("published_at"), signals, result.get("ruleset"), per))
+    return _typed(rows, columns)
+
+
+def _columns(per: str) -> dict[str, str]:
+    if per == "signal":
+        return SIGNAL_COLUMNS
+    if per == "evidence":
+        return EVIDENCE_COLUMNS
+    raise ValueError(f"per must be 'signal' or 'evidence', not {per!r}")
+
+
+def _rows(rid: Any, published: Any, signals: Iterable[Any], ruleset: Any, per: str) -> Iterator[dict[str, Any]]:
+    for signal in signals:
+        if per == "signal":
+            counted = [e for e in signal.evidence if e.counted]
+            top = max(counted, key=lambda e: e.weight) if counted else None
+            yield {
+                "id": rid,
+                "published_at": published,
+                "asset": signal.asset,
+                "direction": signal.direction,
+                "score": signal.score,
+                "n_evidence": len(signal.evidence),
+                "bullish": signal.votes.get("bullish", 0.0),
+                "bearish": signal.votes.get("bearish", 0.0),
+                "neutral": signal.votes.get("neutral", 0.0),
+                "top_rule": top.rule if top else None,
+                "ruleset": ruleset,
+                "error": None,
+            }
+            continue
+        for ev in signal.evidence:
+            yield {
+                "id": rid,
+                "published_at": published,
+                "asset": signal.asset,
+                "net_direction": signal.direction,
+                "net_score": signal.score,
+                "rule": ev.rule,
+                "direction": ev.direction,
+                "weight": ev.weight,
+                "counted": ev.counted,
+                "basis": ev.basis,
+                "horizon": ev.horizon,
+                "start": ev.start,
+                "end": ev.end,
+                "sentence": ev.sentence,
+                "trigger": ev.trigger.text,
+                "explanation": ev.explanation,
+                "modifiers": ",".join(ev.modifiers),
+                "ruleset": ruleset,
+                "error": None,
+            }
+
+
+def _iso(value: Any) -> Any:
+    """A publication time as ISO text for an error row; None when it is missing or unreadable."""
+    import pandas as pd
+
+    try:
         return pd.Timestamp(value).isoformat() if value is not None and not pd.isna(value) else None
     except (ValueError, TypeError):
         return None

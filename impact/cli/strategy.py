@@ -1,0 +1,286 @@
+"""``impact study``, ``impact aggregate``, ``impact timeline``: signals against time and prices.
+
+Each takes news (JSONL/CSV/Parquet with ``id, text, published_at``, evaluated here) or a file
+that ``impact evaluate`` already wrote (JSONL records with ``signals``), which skips the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Optional
+
+import typer
+
+from impact.cli.app import app, handle_errors, stderr
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Unit(str, Enum):
+    session = "session"
+    signal = "signal"
+
+
+RULES_OPT = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)")
+QUIET_OPT = typer.Option(False, "--quiet", "-q", help="no progress bar, no notes on stderr")
+DEBUG_OPT = typer.Option(False, "--debug", help="show tracebacks")
+PRICES_OPT = typer.Option(..., "--prices", "-p", help="daily price CSV (separator and columns detected)")
+PRICE_COL_OPT = typer.Option(None, "--price-column", help="price column (default: close/Close/value/price/...)")
+DATE_COL_OPT = typer.Option(None, "--date-column", help="date column (default: date/Date/日期/...)")
+SEP_OPT = typer.Option(None, "--separator", help="CSV separator (default: detected among , ; tab |)")
+CLOSE_OPT = typer.Option("15:00", "--close-time", help="the session's close, HH:MM in --tz (SHFE day session: 15:00)")
+TZ_OPT = typer.Option("Asia/Shanghai", "--tz", help="time zone of --close-time")
+HALF_LIFE_OPT = typer.Option("3D", "--half-life", help="decay half-life of a signal's weight (pandas Timedelta: 12h, 3D)")
+
+
+def load_frame(input: str, rules: Optional[str], per: str, quiet: bool):
+    """News or already-evaluated records -> a signal or evidence frame (see impact.frames)."""
+    from impact.batch import read_records
+    from impact.errors import InputError
+    from impact.frames import results_frame
+
+    if _is_evaluated(input):
+        results = []
+        with open(input, "rb") as handle:
+            for n, line in enumerate(handle, start=1):
+                if line.strip():
+                    try:
+                        results.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise InputError(f"{input}:{n}: malformed JSON: {exc.msg}") from None
+        _note(quiet, f"{input}: {len(results):,} evaluated records (the engine is not run)")
+        return results_frame(results, per=per)
+
+    import pandas as pd
+
+    from impact.engine import Engine
+
+    engine = Engine.from_path(rules)
+    good, bad = [], 0
+    for rec in read_records(input):
+        if rec.error is None:
+            good.append({"id": rec.id, "text": rec.text, "published_at": rec.published_at})
+        else:
+            bad += 1
+    frame = evaluate_with_progress(engine, pd.DataFrame(good, columns=["id", "text", "published_at"]), per, quiet)
+    failed = int(frame.loc[frame["error"].notna(), "id"].nunique()) if len(frame) else 0
+    _note(quiet, f"{input}: {len(good) + bad:,} records, {bad + failed:,} unreadable or failed")
+    return frame
+
+
+def evaluate_with_progress(engine, df, per: str, quiet: bool, chunk: int = 200):
+    """``engine.evaluate_frame`` in chunks, with a progress bar on stderr when it is a terminal."""
+    import pandas as pd
+
+    if quiet or not sys.stderr.isatty() or len(df) <= chunk:
+        return engine.evaluate_frame(df, per=per)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    parts = []
+    with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                  console=stderr(), transient=True) as progress:
+        task = progress.add_task("evaluate", total=len(df))
+        for lo in range(0, len(df), chunk):
+            part = df.iloc[lo : lo + chunk]
+            parts.append(engine.evaluate_frame(part, per=per))
+            progress.advance(task, len(part))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _is_evaluated(path: str) -> bool:
+    """True for a JSONL file whose first record has ``signals`` (or ``error``) and no ``text``."""
+    if path == "-" or not path.lower().endswith((".jsonl", ".json", ".ndjson")):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if line.strip():
+                    obj = json.loads(line)
+                    return isinstance(obj, dict) and "text" not in obj and ("signals" in obj or "error" in obj)
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def _note(quiet: bool, message: str) -> None:
+    if not quiet:
+        stderr().print(message, style="dim", markup=False, highlight=False, soft_wrap=True)
+
+
+def _horizons(text: str) -> list[int]:
+    from impact.errors import InputError
+
+    try:
+        values = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise InputError(f"--horizons {text!r}: expected whole numbers of sessions, e.g. 1,5,20") from None
+    if not values or values[0] < 0:
+        raise InputError(f"--horizons {text!r}: expected whole numbers >= 0")
+    return values
+
+
+def _emit(frame, format: TableFormat, output: Optional[str]) -> None:
+    if format is TableFormat.json:
+        text = frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2)
+    elif format is TableFormat.csv:
+        text = frame.to_csv(index=False)
+    else:
+        return
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    else:
+        typer.echo(text.rstrip("\n"))
+
+
+@app.command()
+@handle_errors
+def study(
+    input: str = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or `impact evaluate` output"),
+    prices: str = PRICES_OPT,
+    asset: str = typer.Option(..., "--asset", "-a", help="the asset the prices are of (gold, copper, usd, ...)"),
+    horizons: str = typer.Option("1,5,20", "--horizons", help="forward horizons in sessions; 0 = the reaction in the news' own session"),
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table, json or csv"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="write json/csv here instead of stdout"),
+    price_column: Optional[str] = PRICE_COL_OPT,
+    date_column: Optional[str] = DATE_COL_OPT,
+    separator: Optional[str] = SEP_OPT,
+    close_time: str = CLOSE_OPT,
+    tz: str = TZ_OPT,
+    unit: Unit = typer.Option(Unit.session, "--unit", help="session: one observation per rule and session; signal: per document"),
+    max_stale: str = typer.Option("7D", "--max-stale", help="leave out news whose next priced session is further away"),
+    min_n: int = typer.Option(1, "--min-n", help="hide rows with fewer observations"),
+    rules: Optional[str] = RULES_OPT,
+    quiet: bool = QUIET_OPT,
+    debug: bool = DEBUG_OPT,
+) -> None:
+    """Event study: per rule and overall, hit rate and mean forward return of the signals, beside chance."""
+    from impact.errors import InputError
+    from impact.prices import read_prices
+    from impact.study import event_study
+
+    steps = _horizons(horizons)
+    series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
+    _note(quiet, series.describe())
+    frame = load_frame(input, rules, "evidence", quiet)
+    try:
+        out = event_study(frame, series, asset.lower(), steps, close_time=close_time, tz=tz, unit=unit.value,
+                          max_stale=max_stale, min_n=min_n)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    _note(quiet, f"aligned to the close at {close_time} {tz}; unit: {unit.value}; "
+                 f"{out.attrs['unpriced']:,} documents with a {asset} view had no priced session")
+    if out.empty:
+        _note(False, f"no {asset} signal could be studied against {prices}")
+    if format is TableFormat.table:
+        _study_table(out, asset)
+    else:
+        _emit(out, format, output)
+
+
+def _study_table(out, asset: str) -> None:
+    import math
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Event study: {asset}", title_justify="left", show_edge=False, pad_edge=False,
+                  caption="hit = direction agrees with the sign of the forward return; base = the same by chance "
+                          "(same direction mix, every session); mean = forward return in the signal's direction",
+                  caption_justify="left")
+    for name, justify in [("rule", "left"), ("h", "right"), ("n", "right"), ("signals", "right"), ("bull/bear", "right"),
+                          ("hit", "right"), ("base", "right"), ("p", "right"), ("mean", "right"), ("base mean", "right"),
+                          ("t", "right")]:
+        table.add_column(name, justify=justify, no_wrap=name != "rule")
+    fmt = lambda v, spec: "" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)  # noqa: E731
+    last = None
+    for r in out.itertuples():
+        if last is not None and r.rule != last:
+            table.add_section()
+        last = r.rule
+        table.add_row(str(r.rule), str(r.horizon), str(r.n), str(r.signals), f"{r.bullish}/{r.bearish}",
+                      fmt(r.hit_rate, ".0%"), fmt(r.base_rate, ".0%"), fmt(r.p_value, ".2f"),
+                      fmt(r.mean_return * 100, "+.2f") + "%", fmt(r.base_return * 100, "+.2f") + "%", fmt(r.t_stat, "+.1f"))
+    Console(width=max(120, Console().width)).print(table)
+
+
+@app.command()
+@handle_errors
+def aggregate(
+    input: str = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or `impact evaluate` output"),
+    asset: Optional[list[str]] = typer.Option(None, "--asset", "-a", help="only these assets (repeatable)"),
+    freq: str = typer.Option("D", "--freq", help="period of the series (pandas frequency: D, W, h)"),
+    half_life: str = HALF_LIFE_OPT,
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table, json or csv"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="write json/csv here instead of stdout"),
+    rules: Optional[str] = RULES_OPT,
+    quiet: bool = QUIET_OPT,
+    debug: bool = DEBUG_OPT,
+) -> None:
+    """Net view over time: per asset and period, the exponentially decayed view and the counts behind it."""
+    from impact.errors import InputError
+    from impact.timeseries import net_view
+
+    frame = load_frame(input, rules, "signal", quiet)
+    try:
+        out = net_view(frame, freq=freq, half_life=half_life, assets=[a.lower() for a in asset] if asset else None)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if format is not TableFormat.table:
+        _emit(out, format, output)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Net view, half-life {half_life}, per {freq} (measured at the end of each period)",
+                  title_justify="left", show_edge=False, pad_edge=False)
+    for name in ("period", "asset", "view", "net", "signals", "bull", "bear", "neutral", "evidence"):
+        table.add_column(name, justify="left" if name in ("period", "asset") else "right")
+    for r in out.sort_values(["asset", "time"], kind="stable").itertuples():
+        colour = "green" if r.view > 0.05 else "red" if r.view < -0.05 else "default"
+        view = "" if r.view != r.view else f"[{colour}]{r.view:+.2f}[/]"
+        table.add_row(f"{r.time:%Y-%m-%d %H:%M}" if freq.lower().endswith("h") else f"{r.time:%Y-%m-%d}", str(r.asset),
+                      view, f"{r.net:+.2f}", str(r.signals), str(r.bullish), str(r.bearish), str(r.neutral), str(r.evidence))
+    Console().print(table)
+
+
+@app.command()
+@handle_errors
+def timeline(
+    input: str = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or `impact evaluate` output"),
+    prices: str = PRICES_OPT,
+    asset: str = typer.Option(..., "--asset", "-a", help="the asset the prices are of"),
+    out: str = typer.Option(..., "--out", "-o", help="image file to write (.png, .svg, .pdf)"),
+    half_life: str = HALF_LIFE_OPT,
+    top: int = typer.Option(8, "--top", help="mark this many of the strongest signals"),
+    title: Optional[str] = typer.Option(None, "--title", help="chart title"),
+    price_label: Optional[str] = typer.Option(None, "--price-label", help="y-axis label of the price (default: the file and column)"),
+    price_column: Optional[str] = PRICE_COL_OPT,
+    date_column: Optional[str] = DATE_COL_OPT,
+    separator: Optional[str] = SEP_OPT,
+    close_time: str = CLOSE_OPT,
+    tz: str = TZ_OPT,
+    rules: Optional[str] = RULES_OPT,
+    quiet: bool = QUIET_OPT,
+    debug: bool = DEBUG_OPT,
+) -> None:
+    """Plot the net view against the price, with markers for the strongest signals."""
+    from impact.errors import InputError
+    from impact.plot import timeline as draw
+    from impact.prices import read_prices
+
+    series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
+    _note(quiet, series.describe())
+    frame = load_frame(input, rules, "signal", quiet)
+    try:
+        summary = draw(frame, series, asset.lower(), out, half_life=half_life, top=top, title=title,
+                       price_label=price_label, close_time=close_time, tz=tz)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    _note(quiet, f"wrote {out}: {summary}")

@@ -1,0 +1,32 @@
+"""The timeline chart: it renders headless from news and a price file."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from conftest import FIXTURES
+from impact.cli import app
+
+
+def test_timeline_command_writes_a_png(tmp_path):
+    news = tmp_path / "news.jsonl"
+    news.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": 1, "text": "分析师表示，金价短期内有望继续上涨。", "published_at": "2025-09-17T02:00:00Z"},
+        {"id": 2, "text": "美元走强，金价承压下跌。", "published_at": "2025-09-24T02:00:00Z"},
+        {"id": 3, "text": "Gold prices rose as safe-haven demand picked up.", "published_at": "2025-10-04T02:00:00Z"},
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "gold.png"
+    result = CliRunner().invoke(app, ["timeline", str(news), "--prices", str(FIXTURES / "prices" / "au-daily.csv"),
+                                      "--asset", "gold", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+
+
+def test_timeline_without_signals_in_the_price_window_is_an_input_error(tmp_path):
+    news = tmp_path / "news.jsonl"
+    news.write_text(json.dumps({"id": 1, "text": "金价上涨。", "published_at": "2030-01-01"}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["timeline", str(news), "--prices", str(FIXTURES / "prices" / "au-daily.csv"),
+                                      "--asset", "gold", "--out", str(tmp_path / "x.png")])
+    assert result.exit_code == 2 and "no gold signal" in result.output

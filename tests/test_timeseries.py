@@ -1,0 +1,73 @@
+"""Net view over time: the decay formula, period counts, the aggregate command."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from impact.cli import app
+from impact.timeseries import NET_VIEW_COLUMNS, net_view, net_view_at
+
+
+def signals(*rows):
+    frame = pd.DataFrame(rows, columns=["asset", "published_at", "direction", "score", "n_evidence"])
+    return frame.assign(published_at=pd.to_datetime(frame["published_at"], utc=True), error=None)
+
+
+SIGNALS = signals(
+    ("gold", "2025-07-01T03:00:00Z", "bullish", 0.5, 2),
+    ("gold", "2025-07-03T12:00:00Z", "bearish", -0.5, 1),
+    ("usd", "2025-07-02T00:00:00Z", "bullish", 0.4, 1),
+)
+
+
+def test_a_signal_weighs_half_after_one_half_life():
+    at = net_view_at(SIGNALS, "gold", ["2025-07-02T03:00:00Z", "2025-07-03T03:00:00Z"], half_life="1D")
+    assert at["net"].tolist() == pytest.approx([0.25, 0.125])
+    assert at["mass"].tolist() == pytest.approx([0.5, 0.25])
+    assert at["view"].tolist() == pytest.approx([0.5, 0.5])
+
+
+def test_a_signal_is_not_in_the_view_at_its_own_instant():
+    at = net_view_at(SIGNALS, "gold", ["2025-07-01T03:00:00Z"], half_life="1D")
+    assert at["mass"].iloc[0] == 0 and pd.isna(at["view"].iloc[0])
+
+
+def test_daily_series_decays_and_counts_per_period():
+    out = net_view(SIGNALS, half_life="1D")
+    assert list(out.columns) == NET_VIEW_COLUMNS
+    assert str(out["time"].dtype) == "datetime64[ns, UTC]"
+    gold = out[out.asset == "gold"].set_index(out[out.asset == "gold"]["time"].dt.strftime("%m-%d"))
+    assert list(gold.index) == ["07-01", "07-02", "07-03"]
+    assert gold.loc["07-01", "signals"] == 1 and gold.loc["07-01", "evidence"] == 2
+    assert gold.loc["07-02", "signals"] == 0 and gold.loc["07-02", "view"] == pytest.approx(0.5)  # quiet day: decays, keeps sign
+    w1, w2 = 2 ** -(69 / 24), 2 ** -(12 / 24)  # ages at the end of 3 July
+    assert gold.loc["07-03", "net"] == pytest.approx(0.5 * w1 - 0.5 * w2)
+    assert gold.loc["07-03", "view"] == pytest.approx((0.5 * w1 - 0.5 * w2) / (w1 + w2))
+    usd = out[out.asset == "usd"]
+    assert pd.isna(usd["view"].iloc[0]) and usd["bullish"].sum() == 1  # before its first signal: no view
+
+
+def test_errors_and_other_assets_are_ignored_and_empty_in_gives_empty_out():
+    bad = pd.concat([SIGNALS, pd.DataFrame({"asset": [None], "published_at": [pd.NaT], "error": ["boom"]})], ignore_index=True)
+    assert len(net_view(bad, assets=["gold"])) == 3
+    empty = net_view(SIGNALS.iloc[:0])
+    assert empty.empty and list(empty.columns) == NET_VIEW_COLUMNS
+
+
+def test_aggregate_command_prints_a_daily_series(tmp_path):
+    news = tmp_path / "news.jsonl"
+    news.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": 1, "text": "分析师表示，金价短期内有望继续上涨。", "published_at": "2025-07-01T02:00:00Z"},
+        {"id": 2, "text": "美元走强，金价承压下跌。", "published_at": "2025-07-03T02:00:00Z"},
+    ]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["aggregate", str(news), "--asset", "gold", "--half-life", "2D", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["time"][:10] for r in rows] == ["2025-07-01", "2025-07-02", "2025-07-03"]
+    assert rows[0]["view"] > 0 and rows[2]["bearish"] == 1
+    table = CliRunner().invoke(app, ["aggregate", str(news)])
+    assert table.exit_code == 0 and "gold" in table.stdout
