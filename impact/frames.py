@@ -119,6 +119,8 @@ def evaluate_frame(
     texts = df[text].tolist() if len(df) else []
     times = df[time].tolist() if time is not None and time in df.columns else [None] * len(df)
     for rid, body, when in zip(ids, texts, times):
+        # Dask and Arrow-backed frames carry pd.NA where pandas carries None: read both the same
+        body, when = _none_if_missing(body), _none_if_missing(when)
         try:
             report = engine.evaluate(body, doc_id=rid, published_at=when)
         except ImpactError as exc:
@@ -197,6 +199,15 @@ def _rows(rid: Any, published: Any, signals: Iterable[Any], ruleset: Any, per: s
                 "ruleset": ruleset,
                 "error": None,
             }
+
+
+def _none_if_missing(value: Any) -> Any:
+    import pandas as pd
+
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):  # not a scalar
+        return value
 
 
 def _iso(value: Any) -> Any:

@@ -1,0 +1,143 @@
+"""Speed-up of evaluate_dask on a local two-process cluster against one process, same rows.
+
+    python benchmarks/dask_speedup.py                       # the repository's fixtures (small)
+    python benchmarks/dask_speedup.py a.jsonl b.jsonl ...   # JSONL of {id, text, published_at?}
+        [--workers 2] [--partitions 16] [--repeat 3] [--per signal|evidence]
+
+The corpus is first written to Parquet (``--partitions`` files) that the workers read with
+``dd.read_parquet``, as a cluster reads a corpus from shared storage; the local run evaluates the
+frame in memory. The machine's load average is printed: on a shared machine other processes
+take cores from both runs.
+Prints: documents, the best-of-``repeat`` wall time of ``engine.evaluate_frame`` in this process,
+the same for ``evaluate_dask`` on a LocalCluster (worker processes, one thread each; the cluster's
+start-up is timed apart and left out), the speed-up, whether the rows are identical, and how many
+times each worker process built the engine's compiled parts (helper vs. the plain
+``map_partitions(engine.evaluate_frame)``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(paths: list[str]) -> pd.DataFrame:
+    rows = []
+    if not paths:
+        for path in [ROOT / "fixtures" / "2025-07-02-news-page-zh.txt", *sorted((ROOT / "fixtures" / "articles").glob("*.txt"))]:
+            rows += [{"text": p} for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            rows += [json.loads(line) for line in handle if line.strip()]
+    df = pd.DataFrame(rows)
+    df["id"] = [f"{i}:{x}" for i, x in enumerate(df.get("id", pd.Series(range(len(df)))))]
+    if "published_at" not in df.columns:
+        df["published_at"] = None
+    return df[["id", "text", "published_at"]]
+
+
+def count_builds() -> None:
+    import impact.matcher as m
+
+    if getattr(m.Matcher, "_builds_counted", False):
+        return
+    original = m.Matcher.__init__
+
+    def init(self, *args, **kwargs):
+        m.Matcher._builds += 1
+        original(self, *args, **kwargs)
+
+    m.Matcher._builds, m.Matcher.__init__, m.Matcher._builds_counted = 0, init, True
+
+
+def builds() -> tuple[int, int]:
+    import impact.matcher as m
+
+    return os.getpid(), getattr(m.Matcher, "_builds", 0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("inputs", nargs="*")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--partitions", type=int, default=16)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--per", choices=["signal", "evidence"], default="signal")
+    parser.add_argument("--scale", type=int, default=1, help="repeat the corpus this many times (distinct ids)")
+    args = parser.parse_args()
+
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    from impact import Engine
+    from impact.distributed import evaluate_dask
+
+    df = load(args.inputs)
+    if args.scale > 1:
+        df = pd.concat([df.assign(id=df["id"] + f"#{k}") for k in range(args.scale)], ignore_index=True)
+    # both sides read the same Parquet files, as a cluster would read a corpus from storage
+    folder = Path(tempfile.mkdtemp(prefix="impact-dask-"))
+    dd.from_pandas(df, npartitions=args.partitions).to_parquet(folder, write_index=False)
+    engine = Engine.from_path()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"documents: {len(df):,} ({df['text'].str.len().sum():,} characters); cores: {os.cpu_count()}; "
+          f"workers: {args.workers} processes x 1 thread; partitions: {args.partitions}; per={args.per}")
+
+    local_times = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        local = engine.evaluate_frame(df, per=args.per)
+        local_times.append(time.perf_counter() - t)
+    local_best = min(local_times)
+    print(f"local, one process:   best {local_best:.2f} s of {args.repeat} ({len(df) / local_best:,.0f} docs/s), {len(local):,} rows")
+
+    t = time.perf_counter()
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster, Client(cluster) as client:
+        print(f"cluster start-up:     {time.perf_counter() - t:.2f} s (not counted)")
+        client.run(count_builds)
+        ddf = dd.read_parquet(folder)
+        dask_times = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            remote = evaluate_dask(engine, ddf, per=args.per).compute().reset_index(drop=True)
+            dask_times.append(time.perf_counter() - t)
+        dask_best = min(dask_times)
+        helper_builds = client.run(builds)
+        identical = remote.equals(local)
+        try:
+            pd.testing.assert_frame_equal(remote, local)
+        except AssertionError as exc:
+            identical = False
+            print(f"DIFFERENT: {exc}", file=sys.stderr)
+        print(f"dask, {args.workers} workers:      best {dask_best:.2f} s of {args.repeat} ({len(df) / dask_best:,.0f} docs/s), {len(remote):,} rows")
+        print(f"speed-up:             {local_best / dask_best:.2f}x")
+        print(f"identical rows:       {identical}")
+        print(f"engine builds per worker pid, evaluate_dask x{args.repeat}: "
+              + ", ".join(f"{pid}: {n}" for pid, n in helper_builds.values()))
+        client.run(count_builds)
+        before = dict(client.run(builds).values())
+        t = time.perf_counter()
+        plain = ddf.map_partitions(engine.evaluate_frame, per=args.per, meta=engine.evaluate_frame(df.iloc[:0], per=args.per)).compute()
+        plain_time = time.perf_counter() - t
+        after = dict(client.run(builds).values())
+        print(f"plain map_partitions(engine.evaluate_frame): {plain_time:.2f} s, builds per worker pid: "
+              + ", ".join(f"{pid}: {after[pid] - before.get(pid, 0)}" for pid in after)
+              + f"; rows identical: {plain.reset_index(drop=True).equals(local)}")
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
