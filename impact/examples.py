@@ -1,4 +1,9 @@
-"""Rule examples as tests: every example of a rule states the views that rule must produce."""
+"""Rule examples as tests: every example of a rule states the views that rule must produce.
+
+``run_examples`` is shared by ``impact rules test`` and the pytest plugin, so both run the same
+examples and compare them the same way: the views *this rule* produced on the example's text
+(other rules may fire too; they do not count) against ``expect`` ({} = the rule must stay silent).
+"""
 
 from __future__ import annotations
 
@@ -16,16 +21,22 @@ class ExampleResult:
     expected: dict[str, str]
     got: dict[str, str]
     where: Where
+    skipped: str | None = None  # why the example was not run (a disabled or deprecated rule)
 
     @property
     def passed(self) -> bool:
-        return self.expected == self.got
+        return self.skipped is None and self.expected == self.got
+
+    @property
+    def failed(self) -> bool:
+        return self.skipped is None and self.expected != self.got
+
+    @property
+    def status(self) -> str:
+        return "skipped" if self.skipped else "passed" if self.passed else "failed"
 
     def describe(self) -> str:
-        def show(views: dict[str, str]) -> str:
-            return ", ".join(f"{a}: {d}" for a, d in sorted(views.items())) or "no view"
-
-        return f"expected {show(self.expected)}; got {show(self.got)}"
+        return f"expected {show_views(self.expected)}; got {show_views(self.got)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -33,11 +44,17 @@ class ExampleResult:
             "example": self.index,
             "path": self.where.path,
             "line": self.where.line,
+            "col": self.where.col,
             "text": self.text,
             "expected": self.expected,
             "got": self.got,
+            "status": self.status,
             "passed": self.passed,
         }
+
+
+def show_views(views: dict[str, str]) -> str:
+    return ", ".join(f"{a}: {d}" for a, d in sorted(views.items())) or "no view"
 
 
 def rule_views(engine: Any, rule_id: str, text: str) -> dict[str, str]:
@@ -51,17 +68,18 @@ def rule_views(engine: Any, rule_id: str, text: str) -> dict[str, str]:
     return {asset: d for asset, (_, d) in best.items()}
 
 
+def run_example(engine: Any, ruleset: RuleSet, rule_id: str, index: int) -> ExampleResult:
+    rule = ruleset.rule(rule_id)
+    example = rule.examples[index]
+    where = ruleset.example_where.get((rule.id, index), ruleset.rule_where[rule.id])
+    skipped = f"rule is {rule.status}" if rule.status in ("disabled", "deprecated") else None
+    got = rule_views(engine, rule.id, example.text) if skipped is None else {}
+    return ExampleResult(rule.id, index, example.text, dict(example.expect), got, where, skipped)
+
+
 def run_examples(engine: Any, ruleset: RuleSet, rule_ids: set[str] | None = None) -> Iterator[ExampleResult]:
     for rule in ruleset.rules:
         if rule_ids is not None and rule.id not in rule_ids:
             continue
-        for i, example in enumerate(rule.examples):
-            got = rule_views(engine, rule.id, example.text) if rule.status != "disabled" else {}
-            yield ExampleResult(
-                rule=rule.id,
-                index=i,
-                text=example.text,
-                expected=dict(example.expect),
-                got=got,
-                where=ruleset.example_where.get((rule.id, i), ruleset.rule_where[rule.id]),
-            )
+        for i in range(len(rule.examples)):
+            yield run_example(engine, ruleset, rule.id, i)

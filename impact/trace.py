@@ -1,8 +1,19 @@
-"""``impact explain --trace``: every matched term, event fact, near miss, fired rule and vote."""
+"""``impact explain --trace``: why each rule fired or did not, and how the votes became a view.
+
+For every rule that had any of its terms in the text (a trigger, a term of an ``all`` group or a
+``none`` veto of one of its events): the matched spans, the modifiers found, and either the facts
+it fired on or the condition that failed (a near miss). Then, per asset, every vote with the
+factors of its weight and the resolve formula that turned the votes into the net view.
+
+``trace_dict`` is the data (``--format json``); ``render_trace`` prints it for people;
+``why_not`` is the one-rule answer that ``impact rules test`` prints under a failing example.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from typing import Any
 
 from rich.console import Console
@@ -10,10 +21,16 @@ from rich.table import Table
 from rich.text import Text
 
 from impact.engine import Engine, Trace
-from impact.render import table
+from impact.matcher import GROUP, MODIFIER, NONE, TRIGGER
+from impact.resolve import AFTER_CONTRAST, BASIS, BEFORE_CONTRAST, FUTURE, HEDGED, Vote
+from impact.schema import Event, Rule
+
+_FLAGS = ("negated", "reversed", "conditional")
 
 
 def trace_dict(tr: Trace, engine: Engine) -> dict[str, Any]:
+    """Everything ``--trace`` shows, as JSON-ready data; offsets are into the original text."""
+
     def orig(a: int, b: int) -> dict[str, Any]:
         s, e = tr.offsets.start(a), tr.offsets.end(b)
         return {"start": s, "end": e, "text": tr.text[s:e]}
@@ -22,55 +39,213 @@ def trace_dict(tr: Trace, engine: Engine) -> dict[str, Any]:
         s = tr.sentences[i]
         return orig(s.start, s.end)
 
+    def fact(f: Any) -> dict[str, Any]:
+        return {"id": f.id, "event": f.event, "subject": f.subject, "trigger": orig(*f.trigger),
+                "modifiers": _modifiers(f), "sentence": sentence(f.sentence)}
+
+    terms_by_event, modifier_spans = _term_uses(tr, engine)
     return {
         "report": tr.report.to_dict(),
         "terms": [dict(orig(a, b), term=t) for a, b, t in tr.hits],
-        "facts": [
-            {"id": f.id, "event": f.event, "subject": f.subject, "trigger": orig(*f.trigger),
-             "modifiers": sorted(k for k, v in f.modifiers.items() if v), "contrast": f.contrast,
-             "sentence": sentence(f.sentence)}
-            for f in tr.facts
-        ],
+        "modifiers": [dict(orig(a, b), lexicon=name) for a, b, name in modifier_spans],
+        "facts": [fact(f) for f in tr.facts],
         "near_misses": [
             {"event": m.event, "trigger": orig(*m.trigger), "reason": m.reason, "sentence": sentence(m.sentence)}
             for m in tr.near_misses
         ],
         "fired": [{"rule": rule, "facts": ids} for rule, ids in tr.fired],
+        "rules": [
+            _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset.events)
+            for rule in engine.ruleset.active_rules
+            if any(ref.event in terms_by_event for ref in rule.when.refs())
+        ],
         "not_fired": _not_fired(tr, engine),
+        "weighing": _weighing(tr, engine),
     }
+
+
+def _modifiers(f: Any) -> list[str]:
+    mods = sorted(k for k, v in f.modifiers.items() if v)
+    if f.contrast > 0:
+        mods.append("after-contrast")
+    elif f.contrast < 0:
+        mods.append("before-contrast")
+    return mods
+
+
+def _term_uses(tr: Trace, engine: Engine) -> tuple[dict[str, list[tuple[int, int, str]]], list[tuple[int, int, str]]]:
+    """Per event, the hits of its terms as (start, end, role); and the modifier terms found."""
+    matcher = engine._parts().matcher  # the engine's own automaton: the trace sees what it saw
+    names = list(engine.ruleset.events)
+    by_event: dict[str, list[tuple[int, int, str]]] = {}
+    modifiers: list[tuple[int, int, str]] = []
+    for a, b, tid in matcher.scan(tr.norm):
+        for use in matcher.uses(tid):
+            if use[0] == TRIGGER:
+                by_event.setdefault(names[use[1]], []).append((a, b, "trigger"))
+            elif use[0] == GROUP:
+                by_event.setdefault(names[use[1]], []).append((a, b, f"all[{use[2]}]"))
+            elif use[0] == NONE:
+                by_event.setdefault(names[use[1]], []).append((a, b, "none"))
+            elif use[0] == MODIFIER:
+                modifiers.append((a, b, use[1]))
+    return by_event, modifiers
+
+
+def _rule_trace(
+    tr: Trace, rule: Rule, terms_by_event: dict, orig: Any, fact: Any, events_of: dict[str, Event]
+) -> dict[str, Any]:
+    fired_on = [ids for rid, ids in tr.fired if rid == rule.id]
+    events = []
+    for ref in rule.when.refs():
+        want = {k: getattr(ref, k) for k in _FLAGS}
+        facts = [f for f in tr.facts if f.event == ref.event]
+        matching = [f for f in facts if all(f.flag(k) == v for k, v in want.items())]
+        misses = [m for m in tr.near_misses if m.event == ref.event]
+        events.append({
+            "event": ref.event,
+            "requires": {k: v for k, v in want.items() if v},
+            "terms": [dict(orig(a, b), role=role) for a, b, role in terms_by_event.get(ref.event, [])],
+            "facts": [dict(fact(f), matches_rule=f in matching) for f in facts],
+            "near_misses": [{"trigger": orig(*m.trigger), "reason": m.reason} for m in misses],
+            "verdict": _verdict(ref.event, want, facts, matching, misses, terms_by_event.get(ref.event, []), events_of),
+            "ok": bool(matching),
+        })
+    if fired_on:
+        counts = Counter(
+            " + ".join(f"{tr.facts[i].event} at {orig(*tr.facts[i].trigger)['text']!r}" for i in ids) for ids in fired_on
+        )
+        why = "fired on " + "; ".join(f"{k} (x{n})" if n > 1 else k for k, n in counts.items())
+        also = [e["verdict"] for e in events if e["facts"] and any(not f["matches_rule"] for f in e["facts"])]
+        also += [f"{e['event']}: near miss, {m['reason']}" for e in events for m in e["near_misses"]]
+        if also:
+            why += " (elsewhere: " + "; ".join(dict.fromkeys(also)) + ")"
+    elif rule.when.mode == "all":
+        failing = [e["verdict"] for e in events if not e["ok"]]
+        why = "not fired: " + "; ".join(failing or ["every event found, but no fact combination fired"])
+    else:
+        why = "not fired: " + "; ".join(e["verdict"] for e in events)
+    return {"rule": rule.id, "when": rule.when.mode, "fired": bool(fired_on), "why": why, "events": events}
+
+
+def _verdict(
+    event: str, want: dict[str, bool], facts: list, matching: list, misses: list, terms: list, events: dict[str, Event]
+) -> str:
+    if matching:
+        return f"{event}: found"
+    if facts:
+        wrong = sorted({k for f in facts for k in want if f.flag(k) != want[k]})
+        detail = ", ".join(f"it is {k}" if not want[k] else f"it is not {k}" for k in wrong)
+        detail += " and the rule asks " + ", ".join(f"{k}: {str(want[k]).lower()}" for k in wrong)
+        return f"{event}: found, but {detail}"
+    if misses:
+        reasons = list(dict.fromkeys(_spelled_out(event, m.reason, events) for m in misses))
+        return f"{event}: trigger found, but {'; '.join(reasons)}"
+    if terms:
+        roles = sorted({role for _, _, role in terms})
+        return f"{event}: no trigger term in the text (only {', '.join(roles)} terms)"
+    return f"{event}: not in the text"
+
+
+def _spelled_out(event: str, reason: str, events: dict[str, Event]) -> str:
+    """'condition all[0] has no term ...' with a few of that group's terms, so the author sees which."""
+    spec = events.get(event)
+    if spec is None or not reason.startswith("condition all["):
+        return reason
+    g = int(reason[len("condition all["):].split("]", 1)[0])
+    if g >= len(spec.all):
+        return reason
+    terms = (spec.all[g].zh + spec.all[g].en)[:5]
+    more = ", ..." if len(spec.all[g].zh + spec.all[g].en) > 5 else ""
+    return reason.replace(f"all[{g}]", f"all[{g}] ({', '.join(terms)}{more})", 1)
 
 
 def _not_fired(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
     """Rules one of whose events was found (or nearly) but which did not fire, and why."""
     fired = {r for r, _ in tr.fired}
-    found: dict[str, list] = {}
-    for f in tr.facts:
-        found.setdefault(f.event, []).append(f)
+    found = {f.event for f in tr.facts}
     near = {m.event for m in tr.near_misses}
     out = []
     for rule in engine.ruleset.active_rules:
-        if rule.id in fired:
-            continue
         refs = rule.when.refs()
-        if not any(r.event in found or r.event in near for r in refs):
+        if rule.id in fired or not any(r.event in found or r.event in near for r in refs):
             continue
         reasons = []
         for r in refs:
-            facts = found.get(r.event, [])
-            want = {"negated": r.negated, "reversed": r.reversed, "conditional": r.conditional}
-            ok = [f for f in facts if all(f.flag(k) == v for k, v in want.items())]
-            if ok:
-                reasons.append(f"{r.event}: found")
-            elif facts:
-                got = sorted({k for f in facts for k in want if f.flag(k) != want[k]})
-                reasons.append(f"{r.event}: found but {', '.join(got)} does not match the rule")
-            elif r.event in near:
-                why = next(m.reason for m in tr.near_misses if m.event == r.event)
-                reasons.append(f"{r.event}: trigger found, but {why}")
-            else:
-                reasons.append(f"{r.event}: not found")
+            want = {k: getattr(r, k) for k in _FLAGS}
+            facts = [f for f in tr.facts if f.event == r.event]
+            matching = [f for f in facts if all(f.flag(k) == v for k, v in want.items())]
+            misses = [m for m in tr.near_misses if m.event == r.event]
+            reasons.append(_verdict(r.event, want, facts, matching, misses, [], engine.ruleset.events))
         out.append({"rule": rule.id, "when": rule.when.mode, "reasons": reasons})
     return out
+
+
+def _factors(vote: Vote, rule: Rule) -> list[tuple[str, float]]:
+    strength = next(
+        (v.strength for v in rule.then if v.direction == vote.direction and v.asset in (vote.asset, "{subject}", "{others}")),
+        rule.then[0].strength,
+    )
+    factors = [("strength", strength), (f"basis {rule.basis}", BASIS[rule.basis])]
+    if "hedged" in vote.modifiers:
+        factors.append(("hedged", HEDGED))
+    if "future" in vote.modifiers:
+        factors.append(("future", FUTURE))
+    if "after-contrast" in vote.modifiers:
+        factors.append(("after contrast", AFTER_CONTRAST))
+    elif "before-contrast" in vote.modifiers:
+        factors.append(("before contrast", BEFORE_CONTRAST))
+    return factors
+
+
+def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
+    """Per asset: each vote with its weight's factors, the totals and the resolve formula."""
+    rules = engine._parts().rules
+    out = []
+    for signal in tr.report.signals:
+        votes = [v for v in tr.votes if v.asset == signal.asset]
+        b, s, n = (signal.votes[d] for d in ("bullish", "bearish", "neutral"))
+        total = b + s + n
+        out.append({
+            "asset": signal.asset,
+            "votes": [
+                {
+                    "rule": rules[v.rule_index].id,
+                    "direction": v.direction,
+                    "factors": [{"name": k, "value": x} for k, x in _factors(v, rules[v.rule_index])],
+                    "weight": v.weight,
+                    "counted": v.counted,
+                    "sentence_start": tr.offsets.start(tr.sentences[v.sentence].start),
+                    "why_not_counted": None if v.counted else "a stronger vote of the same direction in this sentence counted",
+                }
+                for v in sorted(votes, key=lambda v: (v.trigger[0], v.rule_index))
+            ],
+            "totals": {"bullish": b, "bearish": s, "neutral": n},
+            "direction": signal.direction,
+            "score": signal.score,
+            "formula": (
+                f"score = (B - S) / (B + S + N) x (1 - e^-(B + S + N)) = ({b:.3f} - {s:.3f}) / {total:.3f} "
+                f"x (1 - e^-{total:.3f}) = {((b - s) / total * (1 - math.exp(-total))) if total else 0:+.3f}"
+            ),
+            "direction_rule": "the largest of B, S, N; neutral wins ties and B = S",
+        })
+    return out
+
+
+def why_not(engine: Engine, rule_id: str, text: str) -> str:
+    """One line on what rule ``rule_id`` made of ``text``: what it fired on, or what failed."""
+    tr = engine.trace(text)
+    terms_by_event, _ = _term_uses(tr, engine)
+    rule = engine.ruleset.rule(rule_id)
+
+    def orig(a: int, b: int) -> dict[str, Any]:
+        s, e = tr.offsets.start(a), tr.offsets.end(b)
+        return {"start": s, "end": e, "text": tr.text[s:e]}
+
+    entry = _rule_trace(tr, rule, terms_by_event, orig, lambda f: {"id": f.id}, engine.ruleset.events)
+    if not entry["fired"] and not any(e["terms"] for e in entry["events"]):
+        return "not fired: no term of its events is in the text"
+    return entry["why"]
 
 
 def render_trace(tr: Trace, engine: Engine, console: Console, fmt: str = "table") -> None:
@@ -78,27 +253,40 @@ def render_trace(tr: Trace, engine: Engine, console: Console, fmt: str = "table"
     if fmt == "json":
         console.print_json(json.dumps(data, ensure_ascii=False))
         return
+    from impact.render import table
+
     console.print(table(tr.report))
-    facts = Table(title="event facts", title_justify="left")
-    for col in ("event", "subject", "trigger", "modifiers", "sentence"):
-        facts.add_column(col)
-    for f in data["facts"]:
-        facts.add_row(f["event"], f["subject"] or "", f["trigger"]["text"], ", ".join(f["modifiers"]),
-                      Text(f["sentence"]["text"][:80].replace("\n", " ")))
-    console.print(facts)
-    if data["near_misses"] or data["not_fired"]:
-        misses = Table(title="near misses: rules that did not fire, and why", title_justify="left")
-        misses.add_column("rule / event")
-        misses.add_column("why not")
-        for m in data["not_fired"]:
-            misses.add_row(m["rule"], "; ".join(m["reasons"]))
-        for m in data["near_misses"]:
-            misses.add_row(f"event {m['event']} at {m['trigger']['text']!r}", m["reason"])
-        console.print(misses)
-    votes = Table(title="votes per asset", title_justify="left")
-    for col in ("asset", "bullish", "bearish", "neutral", "net", "score"):
-        votes.add_column(col)
-    for s in tr.report.signals:
-        votes.add_row(s.asset, f"{s.votes['bullish']:.3f}", f"{s.votes['bearish']:.3f}", f"{s.votes['neutral']:.3f}",
-                      s.direction, f"{s.score:+.3f}")
-    console.print(votes)
+    rules = Table(title="rules whose terms occur: fired, or the condition that failed", title_justify="left",
+                  show_lines=True)
+    rules.add_column("rule")
+    rules.add_column("terms found (role)")
+    rules.add_column("facts: modifiers")
+    rules.add_column("verdict")
+    for r in data["rules"]:
+        terms = Text()
+        facts = Text()
+        for e in r["events"]:
+            shown = list(dict.fromkeys(f"{t['text']} ({t['role']})" for t in e["terms"]))
+            terms.append(f"{e['event']}: ", style="dim")
+            terms.append(", ".join(shown[:8]) + (" ..." if len(shown) > 8 else "") + "\n")
+            for f in e["facts"]:
+                mods = ", ".join(f["modifiers"]) or "-"
+                subject = f" [{f['subject']}]" if f["subject"] else ""
+                facts.append(f"{f['trigger']['text']}{subject}: {mods}\n", style=None if f["matches_rule"] else "dim")
+        verdict = Text(r["why"], style="green" if r["fired"] else "yellow")
+        rules.add_row(r["rule"], terms, facts, verdict)
+    console.print(rules)
+    if data["modifiers"]:
+        mods = ", ".join(f"{m['text']} ({m['lexicon']})" for m in data["modifiers"])
+        console.print(Text(f"modifier terms in the text: {mods}", style="dim"))
+    for w in data["weighing"]:
+        votes = Table(title=f"{w['asset']}: how the votes were weighed", title_justify="left")
+        for col in ("rule", "direction", "weight = factors", "counted"):
+            votes.add_column(col)
+        for v in w["votes"]:
+            factors = " x ".join(f"{f['value']:g} {f['name']}" for f in v["factors"])
+            votes.add_row(v["rule"], v["direction"], f"{v['weight']:.3f} = {factors}", "yes" if v["counted"] else "no")
+        console.print(votes)
+        t = w["totals"]
+        console.print(f"  B={t['bullish']:.3f} S={t['bearish']:.3f} N={t['neutral']:.3f} -> {w['direction']}; "
+                      f"{w['formula']}", markup=False, highlight=False)

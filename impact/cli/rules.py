@@ -54,30 +54,70 @@ def lint(
 def test(
     path: Optional[str] = typer.Argument(None, help="rule folder or file (default: the bundled pack)"),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f"),
-    rule: Optional[list[str]] = typer.Option(None, "--rule", help="only these rule ids"),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="list passing examples too"),
+    rule: Optional[list[str]] = typer.Option(None, "--rule", help="only these rule ids (repeatable)"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="list passing rules and examples too"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
-    """Run every rule's examples; per failing example what was expected and what came out."""
+    """Run every rule's examples: per rule what was expected and what came out. Exit 1 on failure."""
     from impact.engine import Engine
-    from impact.examples import run_examples
+    from impact.examples import run_examples, show_views
+    from impact.trace import why_not
 
     engine = Engine.from_path(path)
-    results = list(run_examples(engine, engine.ruleset, set(rule) if rule else None))
-    failed = [r for r in results if not r.passed]
+    wanted = set(rule) if rule else None
+    if wanted:
+        unknown = sorted(wanted - {r.id for r in engine.ruleset.rules})
+        if unknown:
+            from impact.cli.app import fail
+            from impact.loader import suggest
+
+            ids = [r.id for r in engine.ruleset.rules]
+            raise fail(f"no rule {unknown[0]!r}{suggest(unknown[0], ids)}")
+    results = list(run_examples(engine, engine.ruleset, wanted))
+    by_rule: dict[str, list] = {}
+    for r in results:
+        by_rule.setdefault(r.rule, []).append(r)
+    why = {(r.rule, r.index): why_not(engine, r.rule, r.text) for r in results if r.failed}
+    passed = sum(r.passed for r in results)
+    failed = sum(r.failed for r in results)
+    skipped = len(results) - passed - failed
     if format is TextOrJson.json:
-        typer.echo(json.dumps({"results": [r.to_dict() for r in results], "passed": len(results) - len(failed),
-                               "failed": len(failed)}, ensure_ascii=False, indent=2))
+        rules_out = []
+        for rule_id, rs in by_rule.items():
+            where = engine.ruleset.rule_where[rule_id]
+            examples = [dict(r.to_dict(), why=why.get((r.rule, r.index))) for r in rs]
+            rules_out.append({"rule": rule_id, "path": where.path, "line": where.line,
+                              "passed": sum(r.passed for r in rs), "failed": sum(r.failed for r in rs),
+                              "examples": examples})
+        typer.echo(json.dumps({"rules": rules_out, "passed": passed, "failed": failed, "skipped": skipped,
+                               "ruleset": engine.ruleset_hash}, ensure_ascii=False, indent=2))
     else:
-        con = Console(highlight=False)
-        for r in results:
-            if r.passed and not verbose:
+        con = Console(highlight=False, soft_wrap=True)
+        for rule_id, rs in by_rule.items():
+            bad = [r for r in rs if r.failed]
+            if not bad and not verbose:
                 continue
-            status = "[green]PASS[/]" if r.passed else "[red]FAIL[/]"
-            con.print(f"{status} {r.where.path}:{r.where.line}: {r.rule} example {r.index}: {r.describe()}")
-            if not r.passed:
-                con.print(f"     text: {r.text}", markup=False)
-        con.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+            where = engine.ruleset.rule_where[rule_id]
+            mark = "[red]FAIL[/]" if bad else "[green]PASS[/]"
+            ok = sum(r.passed for r in rs)
+            con.print(f"{mark} {rule_id} ({where.path}:{where.line}): {ok} of {len(rs)} examples pass")
+            for r in rs:
+                if r.passed and not verbose:
+                    continue
+                loc = f"{r.where.path}:{r.where.line}:{r.where.col}"
+                if r.skipped:
+                    con.print(f"  {loc}: example {r.index} skipped ({r.skipped})", markup=False)
+                    continue
+                status = "ok  " if r.passed else "FAIL"
+                con.print(f"  {loc}: {status} example {r.index}", markup=False)
+                if r.failed:
+                    con.print(f"      text:     {r.text.strip()}", markup=False)
+                    con.print(f"      expected: {show_views(r.expected)}", markup=False)
+                    con.print(f"      got:      {show_views(r.got)}", markup=False)
+                    con.print(f"      why:      {why[(r.rule, r.index)]}", markup=False)
+        if skipped:
+            con.print(f"{skipped} skipped (disabled or deprecated rules)")
+        con.print(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)
 

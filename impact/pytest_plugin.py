@@ -1,0 +1,163 @@
+"""pytest plugin: a rule author's ``pytest`` runs the examples inside their YAML rules.
+
+Registered through the ``pytest11`` entry point, so it is loaded by every pytest session in an
+environment where asset-impact is installed, and it does nothing until a project opts in:
+
+    # pytest.ini, or [tool.pytest.ini_options] in pyproject.toml
+    [pytest]
+    impact_rules = rules          # one or more rule folders, relative to the ini file
+
+or ``pytest --impact-rules rules``. Then every ``*.yaml`` / ``*.yml`` file below those folders
+is collected: one test item per example, named ``<rule id>[<n>]``, reported at the example's
+line. The folder is loaded once (all its files make one rule set); a folder that does not load
+is a collection error listing each problem as path:line:col. When ``testpaths`` does not name
+the rule folders, a plain ``pytest`` still collects them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from impact.collection import RULE_SUFFIXES
+
+_FOLDERS = pytest.StashKey[list[Path]]()
+_LOADED = pytest.StashKey[dict[Path, Any]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("impact", "asset-impact rule examples")
+    group.addoption(
+        "--impact-rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="collect the examples of the YAML rules in DIR as tests (repeatable)",
+    )
+    parser.addini("impact_rules", type="paths", default=[], help="rule folders whose YAML examples are tests")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    folders = [Path(d).resolve() for d in config.getoption("impact_rules") or []]
+    folders += [Path(p).resolve() for p in config.getini("impact_rules")]
+    folders = list(dict.fromkeys(folders))
+    config.stash[_FOLDERS] = folders
+    config.stash[_LOADED] = {}
+    if folders and config.args_source is pytest.Config.ArgsSource.TESTPATHS:
+        # `testpaths = tests` would never reach the rule folders: add the ones it does not cover
+        covered = [Path(config.rootpath, a).resolve() for a in config.args]
+        for folder in folders:
+            if not any(folder == c or c in folder.parents for c in covered):
+                config.args.append(str(folder))
+
+
+def _folder_of(config: pytest.Config, path: Path) -> Path | None:
+    for folder in config.stash.get(_FOLDERS, []):
+        if path == folder or folder in path.parents:
+            return folder
+    return None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix not in RULE_SUFFIXES:
+        return None
+    folder = _folder_of(parent.config, file_path.resolve())
+    if folder is None:
+        return None
+    return RuleFileCollector.from_parent(parent, path=file_path, folder=folder)
+
+
+def _load(config: pytest.Config, folder: Path) -> Any:
+    """(engine, ruleset) of a rule folder, or the RuleError it raised; loaded once per session."""
+    loaded = config.stash[_LOADED]
+    if folder not in loaded:
+        from impact.engine import Engine
+        from impact.errors import RuleError
+
+        try:
+            engine = Engine.from_path(folder)
+            loaded[folder] = (engine, engine.ruleset)
+        except RuleError as exc:
+            loaded[folder] = exc
+    return loaded[folder]
+
+
+class RuleFileError(Exception):
+    """The rule folder did not load; the problems located in this file."""
+
+
+class RuleFileCollector(pytest.File):
+    def __init__(self, *, folder: Path, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.folder = folder
+
+    def collect(self):
+        from impact.errors import RuleError
+
+        loaded = _load(self.config, self.folder)
+        here = self.path.resolve()
+        if isinstance(loaded, RuleError):
+            mine = [p for p in loaded.problems if Path(p.path).resolve() == here]
+            if mine:
+                raise RuleFileError("\n".join(str(p) for p in mine))
+            return
+        _, ruleset = loaded
+        for rule in ruleset.rules:
+            if Path(ruleset.rule_where[rule.id].path).resolve() != here:
+                continue
+            for i in range(len(rule.examples)):
+                yield ExampleItem.from_parent(self, name=f"{rule.id}[{i}]", rule_id=rule.id, index=i)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
+        if isinstance(excinfo.value, RuleFileError):
+            return f"the rule folder {self.folder} does not load:\n{excinfo.value}"
+        return super().repr_failure(excinfo)
+
+
+class ExampleFailed(AssertionError):
+    pass
+
+
+class ExampleItem(pytest.Item):
+    def __init__(self, *, rule_id: str, index: int, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.rule_id = rule_id
+        self.index = index
+        self.result: Any = None
+
+    def _where(self) -> Any:
+        _, ruleset = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
+        return ruleset.example_where.get((self.rule_id, self.index), ruleset.rule_where[self.rule_id])
+
+    def runtest(self) -> None:
+        from impact.examples import run_example
+
+        engine, ruleset = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
+        result = run_example(engine, ruleset, self.rule_id, self.index)
+        self.result = result
+        if result.skipped:
+            pytest.skip(result.skipped)
+        if result.failed:
+            raise ExampleFailed(result.describe())
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
+        if not isinstance(excinfo.value, ExampleFailed) or self.result is None:
+            return super().repr_failure(excinfo)
+        from impact.examples import show_views
+        from impact.trace import why_not
+
+        r = self.result
+        engine, _ = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
+        return "\n".join([
+            f"{r.where.path}:{r.where.line}:{r.where.col}: {r.rule} example {r.index}",
+            f"    text:     {r.text.strip()}",
+            f"    expected: {show_views(r.expected)}",
+            f"    got:      {show_views(r.got)}",
+            f"    why:      {why_not(engine, r.rule, r.text)}",
+        ])
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        where = self._where()
+        return self.path, where.line - 1, f"{self.rule_id} example {self.index}"
