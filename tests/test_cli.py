@@ -108,3 +108,21 @@ def test_rules_schema_validates_every_bundled_file():
     schema = json.loads(out.stdout)
     for f in RULES.glob("*.yaml"):
         jsonschema.validate(yaml.safe_load(f.read_text(encoding="utf-8")), schema)
+
+
+def test_evaluate_parquet_in_and_out(tmp_path):
+    import pandas as pd
+
+    src = tmp_path / "news.parquet"
+    pd.DataFrame({"id": ["p1", "p2"], "text": ["Copper slips as LME stocks rise.", None]}).to_parquet(src)
+    out = impact("evaluate", str(src), "--format", "parquet", "-o", str(tmp_path / "out.parquet"))
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_parquet(tmp_path / "out.parquet")
+    assert list(frame.id) == ["p1", "p2"]
+    assert frame.loc[0, "copper_direction"] == "bearish"
+    assert frame.loc[1, "error"] == "record has no 'text'"
+
+
+def test_parquet_output_needs_a_path():
+    out = impact("evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), "--format", "parquet")
+    assert out.returncode == 2 and "--output" in out.stderr.decode()
