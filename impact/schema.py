@@ -215,3 +215,14 @@ class RuleFile(_Strict):
 
 
 EXPLAIN_FIELDS = ("asset", "direction", "trigger", "event", "events")
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a rule file, as ``impact rules schema`` prints it and editors read it.
+
+    ``impact/rules.schema.json`` is this, generated (a test keeps it in sync); rule files point
+    their editor at it with ``# yaml-language-server: $schema=<path to rules.schema.json>``.
+    """
+    doc = RuleFile.model_json_schema()
+    doc["title"] = "asset-impact rule file"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **doc}

@@ -124,11 +124,23 @@ def test(
 
 @rules_app.command("schema")
 @handle_errors
-def schema(debug: bool = typer.Option(False, "--debug")) -> None:
+def schema(
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file instead of stdout"),
+    debug: bool = typer.Option(False, "--debug"),
+) -> None:
     """Print the JSON Schema of rule files (for editors: yaml-language-server)."""
-    from impact.schema import RuleFile
+    from impact.schema import json_schema
 
-    doc = RuleFile.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "asset-impact rule file"
-    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        from impact.cli.app import fail
+
+        raise fail(f"{output}: {exc.strerror or exc}")
+    stderr().print(f"wrote {output}; put  # yaml-language-server: $schema=<path to it>  at the top of a rule file",
+                   style="dim", markup=False)
