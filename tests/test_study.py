@@ -204,3 +204,22 @@ def test_study_command_table_and_a_bad_price_file(news, tmp_path):
     (tmp_path / "bad.csv").write_text("", encoding="utf-8")
     bad = CliRunner().invoke(app, ["study", str(news), "--prices", str(tmp_path / "bad.csv"), "--asset", "gold"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_csv_news_and_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
+    news = pd.DataFrame(NEWS * 60)  # 240 records: long enough for a bar at a terminal
+    news["id"] = range(len(news))
+    path = tmp_path / "news.csv"
+    news.to_csv(path, index=False)
+    args = ["study", str(path), "--prices", str(PRICES / "au-daily.csv"), "--asset", "gold", "--format", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["signals"] == 3 * 60
+    assert "evaluating" not in result.stderr and "240 records" in result.stderr
+    quiet = CliRunner().invoke(app, [*args, "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_daylight_saving_close_times_follow_the_local_clock(au):
+    closes = session_closes(pd.DatetimeIndex(["2025-03-07", "2025-03-10"]), "16:00", "America/New_York")
+    assert [f"{c:%H:%M}" for c in closes] == ["21:00", "20:00"]  # EST, then EDT

@@ -127,7 +127,7 @@ def _horizons(text: str) -> list[int]:
 
 def _emit(frame, format: TableFormat, output: Optional[str]) -> None:
     if format is TableFormat.json:
-        text = frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2)
+        text = frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2) if len(frame) else "[]"
     elif format is TableFormat.csv:
         text = frame.to_csv(index=False)
     else:
