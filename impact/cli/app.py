@@ -91,3 +91,4 @@ from impact.cli import explain as _explain  # noqa: E402,F401
 from impact.cli import evaluate as _evaluate  # noqa: E402,F401
 from impact.cli import rules as _rules  # noqa: E402,F401
 from impact.cli import strategy as _strategy  # noqa: E402,F401
+from impact.cli import stats as _stats  # noqa: E402,F401

@@ -1,0 +1,113 @@
+"""`impact rules stats`: a rule author scores the pack on a labelled corpus."""
+
+import json
+
+from typer.testing import CliRunner
+
+from impact.cli.app import app
+from impact.stats import LABEL_SCHEMES, corpus_stats, read_jsonl, scheme_for
+
+runner = CliRunner()
+
+
+def write_jsonl(tmp_path, rows, name="corpus.jsonl"):
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+ASSET_ROWS = [
+    {"id": "1", "text": "Gold rallies to a two-week high as yields slip.", "labels": {"gold": "bullish"}},
+    {"id": "2", "text": "Copper slips as LME stocks rise.", "labels": {"copper": "bearish"}},
+    {"id": "3", "text": "Gold climbs on bargain hunting.", "labels": {"gold": "bearish"}},
+    {"id": "4", "text": "The company won a gold medal for design.", "labels": {}},
+    {"id": "5", "text": "Retail sales rose in May.", "labels": {}},
+    {"id": "6", "text": "Nickel was quiet.", "labels": {"nickel": "bullish"}},
+]
+
+
+def test_asset_labels_give_precision_coverage_and_false_fire(engine, tmp_path):
+    stats = corpus_stats(engine, read_jsonl(write_jsonl(tmp_path, ASSET_ROWS)))
+    assert stats["labels"] == {"field": "labels", "kind": "assets"}
+    total = stats["total"]
+    assert total["directional"] == 4 and total["calls"] == 3 and total["correct"] == 2
+    assert total["precision"] == round(2 / 3, 4) and total["coverage"] == 0.75
+    assert stats["no_view"] == {**stats["no_view"], "items": 2, "fired": 0, "false_fire": 0.0}
+    up = next(r for r in stats["rules"] if r["rule"] == "market.move.up")
+    assert up["fires"] == 2 and up["judged"] == 2 and up["precision"] == 0.5
+    assert "sanctions.lifted.gold" in stats["never_fired"]
+
+
+def test_fomc_stance_maps_to_usd_and_neutral_is_no_view(engine, tmp_path):
+    rows = [
+        {"id": "a", "text": "The dollar rallied after the statement.", "stance": "hawkish"},
+        {"id": "b", "text": "The dollar fell sharply.", "stance": "hawkish"},
+        {"id": "c", "text": "Members discussed the staff outlook.", "stance": "neutral"},
+        {"id": "d", "text": "The dollar slipped on Tuesday.", "stance": "neutral"},
+    ]
+    stats = corpus_stats(engine, read_jsonl(write_jsonl(tmp_path, rows)))
+    usd = stats["assets"][0]
+    assert [r["asset"] for r in stats["assets"]] == ["usd"]
+    assert (usd["directional"], usd["calls"], usd["correct"]) == (2, 2, 1)
+    assert stats["no_view"]["items"] == 2 and stats["no_view"]["fired"] == 1
+
+
+def test_gold_15m_leaves_flat_items_out_and_reports_the_base_rate(engine, tmp_path):
+    rows = [
+        {"id": "a", "text": "金价大涨2%。", "gold_15m": 1},
+        {"id": "b", "text": "金价小幅下跌。", "gold_15m": 1},
+        {"id": "c", "text": "金价大涨。", "gold_15m": 0},
+        {"id": "d", "text": "股市收涨。", "gold_15m": -1},
+    ]
+    gold = corpus_stats(engine, read_jsonl(write_jsonl(tmp_path, rows)))["assets"][0]
+    assert (gold["directional"], gold["calls"], gold["correct"], gold["flat"]) == (3, 2, 1, 1)
+    assert gold["base_rate"] == round(2 / 3, 4)
+
+
+def test_event_types_count_asserted_facts_and_negated_labels(engine, tmp_path):
+    rows = [
+        {"id": "a", "text": "The EU imposed fresh sanctions on Iran.",
+         "events": [{"type": "Embargo", "polarity": "Positive"}]},
+        {"id": "b", "text": "The US did not impose new sanctions on Iran.",
+         "events": [{"type": "Embargo", "polarity": "Negative"}]},
+        {"id": "c", "text": "Oil prices rose.", "events": [{"type": "Movement-up-gain", "polarity": "Positive"}]},
+    ]
+    stats = corpus_stats(engine, read_jsonl(write_jsonl(tmp_path, rows)))
+    embargo = next(t for t in stats["event_types"] if t["type"] == "Embargo")
+    assert (embargo["tp"], embargo["fp"], embargo["fn"]) == (1, 0, 0)
+    assert embargo["negated_labelled"] == 1 and embargo["negated_fired_as_asserted"] == 0
+
+
+def test_label_map_overrides_and_explicit_fields():
+    scheme = scheme_for("stance", None, ["neutral=usd:neutral"])
+    assert scheme.values["neutral"] == ("usd", "neutral")
+    mine = scheme_for("tone", None, ["up=copper:bullish", "down=copper:bearish"])
+    assert mine.assets == ("copper",)
+    assert scheme_for("auto", {"text": "x", "gold_15m": 0}).field == "gold_15m"
+    assert set(LABEL_SCHEMES) == {"labels", "stance", "gold_15m", "events"}
+
+
+def test_cli_table_json_csv_and_baseline(tmp_path):
+    path = write_jsonl(tmp_path, ASSET_ROWS)
+    table = runner.invoke(app, ["rules", "stats", str(path)])
+    assert table.exit_code == 0, table.output
+    assert "per asset" in table.output and "never fired" in table.output
+    out = runner.invoke(app, ["rules", "stats", str(path), "--format", "json"])
+    doc = json.loads(out.output)
+    assert doc["schema"] == "impact.stats/1" and doc["documents"] == 6
+    assert "conflict_matrix" in doc and "timing" in doc
+    rows = runner.invoke(app, ["rules", "stats", str(path), "--format", "csv"]).output.splitlines()
+    assert rows[0] == "section,name,metric,value" and any(r.startswith("total,all,precision,") for r in rows)
+    base = json.loads(runner.invoke(app, ["rules", "stats", str(path), "--baseline", "--format", "json"]).output)
+    assert base["scorer"] == "naive-baseline" and base["total"]["calls"] == 1  # "Gold climbs"; the other two sentences hold an up and a down word
+
+
+def test_cli_errors_are_messages_with_exit_2(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "ok"}\nnot json\n', encoding="utf-8")
+    result = runner.invoke(app, ["rules", "stats", str(bad)])
+    assert result.exit_code == 2 and "bad.jsonl:2" in result.output
+    missing = runner.invoke(app, ["rules", "stats", str(tmp_path / "none.jsonl")])
+    assert missing.exit_code == 2
+    unmapped = write_jsonl(tmp_path, [{"id": 1, "text": "x", "tone": "up"}], "tone.jsonl")
+    assert runner.invoke(app, ["rules", "stats", str(unmapped), "--labels", "tone"]).exit_code == 2
