@@ -73,12 +73,13 @@ def timeline(
     axv = ax.twinx()
     axv.set_zorder(ax.get_zorder() - 1)  # the view's area behind the price line
     ax.patch.set_visible(False)
-    axv.fill_between(dates, 0, view, where=view >= 0, color=BULL, alpha=0.18, step="mid", linewidth=0)
-    axv.fill_between(dates, 0, view, where=view < 0, color=BEAR, alpha=0.18, step="mid", linewidth=0)
-    axv.step(dates, view, where="mid", color="#555555", linewidth=0.8, alpha=0.8)
+    # the view measured at a close holds until the next close: post steps, split by sign
+    axv.fill_between(dates, 0, np.clip(view, 0, None), color=BULL, alpha=0.2, step="post", linewidth=0)
+    axv.fill_between(dates, 0, np.clip(view, None, 0), color=BEAR, alpha=0.2, step="post", linewidth=0)
+    axv.step(dates, view, where="post", color="#555555", linewidth=0.8, alpha=0.8)
     axv.axhline(0, color="#999999", linewidth=0.6)
     axv.set_ylim(-1.05, 1.05)
-    axv.set_ylabel(f"net news view (decayed mean score, half-life {half_life})", color="#555555")
+    axv.set_ylabel(f"net news view (half-life {half_life})", color="#555555")
     axv.spines["top"].set_visible(False)
 
     ax.plot(dates, px.to_numpy(), color=PRICE, linewidth=1.6, zorder=3)
@@ -119,14 +120,14 @@ def timeline(
     ]
     n_docs = mine["id"].nunique()
     first, last = dates[0], dates[-1]
-    fig.suptitle(title or f"{asset.capitalize()}: net news view against the price", x=0.125, y=0.995, ha="left",
-                 fontweight="bold", fontsize=13)
-    fig.text(0.125, 0.932, f"{len(mine):,} {asset} signals from {n_docs:,} documents, {first:%d %b %Y} - {last:%d %b %Y}.\n"
+    fig.text(0.125, 0.995, title or f"{asset.capitalize()}: net news view against the price", fontweight="bold",
+             fontsize=13, va="top", ha="left")
+    fig.text(0.125, 0.955, f"{len(mine):,} {asset} signals from {n_docs:,} documents, {first:%d %b %Y} - {last:%d %b %Y}.\n"
              f"News counts for the first close after it ({close_time} {tz}); markers sit at that close, labelled with "
-             "the signal's top rule and score.", fontsize=8, color="#555555", va="bottom", ha="left")
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.12, 0.93), ncols=5, fontsize=8, frameon=False,
+             "the signal's top rule and score.", fontsize=8, color="#555555", va="top", ha="left", linespacing=1.4)
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.12, 0.905), ncols=5, fontsize=8, frameon=False,
                handlelength=1.6, columnspacing=1.4)
-    fig.subplots_adjust(top=0.86)
+    fig.subplots_adjust(top=0.855)
     fig.savefig(out, dpi=dpi, bbox_inches="tight")
     plt.close(fig)
     return f"{len(px)} sessions, {len(mine)} signals, {len(strongest)} marked"

@@ -6,7 +6,14 @@ Formula. For asset ``a`` and an instant ``t``, with the signals ``i`` of ``a`` p
     w_i(t)   = 2 ** (-(t - t_i) / H)            # a signal's weight halves every H
     net(t)   = sum_i s_i * w_i(t)               # decayed sum of scores (unbounded)
     mass(t)  = sum_i w_i(t)                     # decayed number of signals
-    view(t)  = net(t) / mass(t)                 # decayed mean score, in [-1, 1]; NaN before any signal
+    mean(t)  = net(t) / mass(t)                 # decayed mean score, in [-1, 1]
+    view(t)  = mean(t) * (1 - exp(-mass(t)))    # in [-1, 1]; fades as news dries up
+
+``view`` has the shape of the engine's own score per document (direction of the weighted mean,
+confidence growing with the weight behind it): one fresh signal of score s gives about 0.63 s,
+several agreeing ones approach their mean, and with no news it decays towards 0. ``mean`` does
+not fade (one old signal keeps its sign at full size); ``net`` fades but is unbounded. All three
+are empty (NaN, 0) before the asset's first signal.
 
 :func:`net_view` evaluates these at the end of every period of ``freq`` (a daily series by
 default, each row "as of the end of that day, in UTC") and adds counts of what arrived during the
@@ -22,7 +29,7 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     import pandas as pd
 
-NET_VIEW_COLUMNS = ["time", "asset", "view", "net", "mass", "signals", "bullish", "bearish", "neutral", "evidence"]
+NET_VIEW_COLUMNS = ["time", "asset", "view", "mean", "net", "mass", "signals", "bullish", "bearish", "neutral", "evidence"]
 
 
 def _signals_of(signals: "pd.DataFrame", asset: str) -> "pd.DataFrame":
@@ -37,7 +44,7 @@ def _signals_of(signals: "pd.DataFrame", asset: str) -> "pd.DataFrame":
 
 
 def net_view_at(signals: "pd.DataFrame", asset: str, times: "pd.DatetimeIndex | Iterable", half_life: str = "3D") -> "pd.DataFrame":
-    """``view``, ``net`` and ``mass`` of one asset at each of ``times`` (tz-aware or UTC)."""
+    """``view``, ``mean``, ``net`` and ``mass`` of one asset at each of ``times`` (tz-aware or UTC)."""
     import numpy as np
     import pandas as pd
 
@@ -69,9 +76,9 @@ def net_view_at(signals: "pd.DataFrame", asset: str, times: "pd.DatetimeIndex | 
         if last is not None:
             d = 2.0 ** (-(q[k] - last) / h)
             net[k], mass[k] = run_net * d, run_mass * d
-    with np.errstate(invalid="ignore", divide="ignore"):
-        view = np.where(mass > 0, net / np.where(mass > 0, mass, 1.0), np.nan)
-    return pd.DataFrame({"view": view, "net": net, "mass": mass}, index=times)
+    mean = np.where(mass > 0, net / np.where(mass > 0, mass, 1.0), np.nan)
+    view = mean * -np.expm1(-mass)
+    return pd.DataFrame({"view": view, "mean": mean, "net": net, "mass": mass}, index=times)
 
 
 def net_view(
@@ -117,7 +124,8 @@ def net_view(
             "evidence": (mine["n_evidence"] if "n_evidence" in mine.columns else pd.Series(1, index=mine.index)).groupby(bucket).sum(),
         }).reindex(periods).fillna(0).astype("int64")
         frames.append(pd.DataFrame({
-            "time": periods, "asset": asset, "view": at["view"].to_numpy(), "net": at["net"].to_numpy(),
+            "time": periods, "asset": asset, "view": at["view"].to_numpy(), "mean": at["mean"].to_numpy(),
+            "net": at["net"].to_numpy(),
             "mass": at["mass"].to_numpy(), **{c: counts[c].to_numpy() for c in counts.columns},
         }))
     if not frames:
@@ -125,7 +133,8 @@ def net_view(
     out = pd.concat(frames, ignore_index=True)
     out["asset"] = out["asset"].astype("string")
     out["time"] = out["time"].astype("datetime64[ns, UTC]")
-    out["view"] = out["view"].astype("float64").where(out["mass"] > 0, np.nan)
+    for col in ("view", "mean"):
+        out[col] = out[col].astype("float64").where(out["mass"] > 0, np.nan)
     return out[NET_VIEW_COLUMNS]
 
 
@@ -141,6 +150,6 @@ def _empty() -> "pd.DataFrame":
 
     return pd.DataFrame({
         "time": pd.Series([], dtype="datetime64[ns, UTC]"), "asset": pd.Series([], dtype="string"),
-        **{c: pd.Series([], dtype="float64") for c in ("view", "net", "mass")},
+        **{c: pd.Series([], dtype="float64") for c in ("view", "mean", "net", "mass")},
         **{c: pd.Series([], dtype="int64") for c in ("signals", "bullish", "bearish", "neutral", "evidence")},
     })[NET_VIEW_COLUMNS]

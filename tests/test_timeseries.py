@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
 import pytest
@@ -28,7 +29,8 @@ def test_a_signal_weighs_half_after_one_half_life():
     at = net_view_at(SIGNALS, "gold", ["2025-07-02T03:00:00Z", "2025-07-03T03:00:00Z"], half_life="1D")
     assert at["net"].tolist() == pytest.approx([0.25, 0.125])
     assert at["mass"].tolist() == pytest.approx([0.5, 0.25])
-    assert at["view"].tolist() == pytest.approx([0.5, 0.5])
+    assert at["mean"].tolist() == pytest.approx([0.5, 0.5])
+    assert at["view"].tolist() == pytest.approx([0.5 * (1 - math.exp(-0.5)), 0.5 * (1 - math.exp(-0.25))])  # fades
 
 
 def test_a_signal_is_not_in_the_view_at_its_own_instant():
@@ -43,10 +45,12 @@ def test_daily_series_decays_and_counts_per_period():
     gold = out[out.asset == "gold"].set_index(out[out.asset == "gold"]["time"].dt.strftime("%m-%d"))
     assert list(gold.index) == ["07-01", "07-02", "07-03"]
     assert gold.loc["07-01", "signals"] == 1 and gold.loc["07-01", "evidence"] == 2
-    assert gold.loc["07-02", "signals"] == 0 and gold.loc["07-02", "view"] == pytest.approx(0.5)  # quiet day: decays, keeps sign
+    assert gold.loc["07-02", "signals"] == 0 and gold.loc["07-02", "mean"] == pytest.approx(0.5)  # quiet day: keeps sign
+    assert 0 < gold.loc["07-02", "view"] < gold.loc["07-01", "view"]  # ... and fades
     w1, w2 = 2 ** -(69 / 24), 2 ** -(12 / 24)  # ages at the end of 3 July
     assert gold.loc["07-03", "net"] == pytest.approx(0.5 * w1 - 0.5 * w2)
-    assert gold.loc["07-03", "view"] == pytest.approx((0.5 * w1 - 0.5 * w2) / (w1 + w2))
+    assert gold.loc["07-03", "mean"] == pytest.approx((0.5 * w1 - 0.5 * w2) / (w1 + w2))
+    assert gold.loc["07-03", "view"] == pytest.approx((0.5 * w1 - 0.5 * w2) / (w1 + w2) * (1 - math.exp(-(w1 + w2))))
     usd = out[out.asset == "usd"]
     assert pd.isna(usd["view"].iloc[0]) and usd["bullish"].sum() == 1  # before its first signal: no view
 

@@ -240,13 +240,13 @@ def aggregate(
 
     table = Table(title=f"Net view, half-life {half_life}, per {freq} (measured at the end of each period)",
                   title_justify="left", show_edge=False, pad_edge=False)
-    for name in ("period", "asset", "view", "net", "signals", "bull", "bear", "neutral", "evidence"):
+    for name in ("period", "asset", "view", "mean", "net", "signals", "bull", "bear", "neutral", "evidence"):
         table.add_column(name, justify="left" if name in ("period", "asset") else "right")
     for r in out.sort_values(["asset", "time"], kind="stable").itertuples():
         colour = "green" if r.view > 0.05 else "red" if r.view < -0.05 else "default"
         view = "" if r.view != r.view else f"[{colour}]{r.view:+.2f}[/]"
         table.add_row(f"{r.time:%Y-%m-%d %H:%M}" if freq.lower().endswith("h") else f"{r.time:%Y-%m-%d}", str(r.asset),
-                      view, f"{r.net:+.2f}", str(r.signals), str(r.bullish), str(r.bearish), str(r.neutral), str(r.evidence))
+                      view, "" if r.mean != r.mean else f"{r.mean:+.2f}", f"{r.net:+.2f}", str(r.signals), str(r.bullish), str(r.bearish), str(r.neutral), str(r.evidence))
     Console().print(table)
 
 
