@@ -440,7 +440,7 @@ class TodoLeft(Validator):
         for kind, key, sub, lang, terms in _term_lists(index):
             for k, term in enumerate(terms):
                 if todo(term):
-                    yield self.problem(index.at(kind, key, *sub, lang, k), f"{key!r}: replace the TODO term")
+                    yield self.problem(index.at(kind, key, *sub, lang, k), f"{kind[:-1]} {key!r}: replace the TODO term")
         for rule in index.rules:
             for field_name in ("description", "rationale", "explain"):
                 if todo(getattr(rule, field_name)):

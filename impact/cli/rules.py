@@ -144,3 +144,31 @@ def schema(
         raise fail(f"{output}: {exc.strerror or exc}")
     stderr().print(f"wrote {output}; put  # yaml-language-server: $schema=<path to it>  at the top of a rule file",
                    style="dim", markup=False)
+
+
+@rules_app.command("new")
+@handle_errors
+def new(
+    rule_id: str = typer.Argument(..., metavar="ID", help="the new rule's id, e.g. copper.strike.bullish"),
+    dir: str = typer.Option("rules", "--dir", "-d", help="rule folder (created from the bundled assets if missing)"),
+    event: Optional[str] = typer.Option(None, "--event", help="an existing event (default: a new event stub)"),
+    asset: str = typer.Option("gold", "--asset", help="the asset of the view"),
+    direction: str = typer.Option("bullish", "--direction", help="bullish, bearish or neutral"),
+    basis: str = typer.Option("inferred", "--basis", help="explicit, inferred or reported"),
+    debug: bool = typer.Option(False, "--debug"),
+) -> None:
+    """Scaffold a rule file with metadata and example stubs; prints what is left to fill in."""
+    from impact.scaffold import ScaffoldError, new_rule
+
+    try:
+        done = new_rule(rule_id, dir, event=event, asset=asset, direction=direction, basis=basis)
+    except ScaffoldError as exc:
+        from impact.cli.app import fail
+
+        raise fail(str(exc))
+    for path in done.created:
+        typer.echo(f"created {path}")
+    con = stderr()
+    con.print(f"fill in these {len(done.todo)} places, then run: impact rules test {dir}", markup=False, soft_wrap=True)
+    for p in done.todo:
+        con.print(f"  {p}", markup=False, soft_wrap=True)
