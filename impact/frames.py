@@ -112,8 +112,10 @@ def evaluate_frame(
     record never loses the rest of a partition.
     """
     columns = _columns(per)
-    if text not in df.columns and len(df):
-        raise KeyError(f"no text column {text!r} in the frame (columns: {', '.join(map(str, df.columns))})")
+    # a column the caller named must exist; the default id and time columns are optional
+    for name, default in ((text, None), (id, "id"), (time, "published_at")):
+        if name is not None and name != default and name not in df.columns and len(df):
+            raise KeyError(f"no column {name!r} in the frame (columns: {', '.join(map(str, df.columns))})")
     rows: list[dict[str, Any]] = []
     ids = df[id].tolist() if id in df.columns else list(df.index)
     texts = df[text].tolist() if len(df) else []

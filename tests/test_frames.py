@@ -66,3 +66,11 @@ def test_an_empty_frame_gives_the_empty_frame(engine):
         pd.testing.assert_frame_equal(out, empty_frame(per))
     with pytest.raises(ValueError, match="per must be"):
         empty_frame("document")
+
+
+def test_a_column_named_by_the_caller_must_exist(engine):
+    with pytest.raises(KeyError, match="'when'"):
+        engine.evaluate_frame(pd.DataFrame({"text": ["金价上涨。"]}), time="when")
+    with pytest.raises(KeyError, match="'body'"):
+        engine.evaluate_frame(pd.DataFrame({"text": ["金价上涨。"]}), text="body")
+    assert len(engine.evaluate_frame(pd.DataFrame({"text": ["金价上涨。"]}))) == 1  # default id and time may be absent

@@ -223,3 +223,12 @@ def test_csv_news_and_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
 def test_daylight_saving_close_times_follow_the_local_clock(au):
     closes = session_closes(pd.DatetimeIndex(["2025-03-07", "2025-03-10"]), "16:00", "America/New_York")
     assert [f"{c:%H:%M}" for c in closes] == ["21:00", "20:00"]  # EST, then EDT
+
+
+def test_a_signal_frame_gives_the_overall_rows_only(au):
+    c = au.close
+    frame = pd.DataFrame({"id": ["a", "b"], "asset": "gold", "direction": ["bullish", "neutral"], "score": [0.5, 0.0],
+                          "published_at": pd.to_datetime([f"{c.index[2]:%Y-%m-%d}T01:00:00Z"] * 2, utc=True), "error": None})
+    out = event_study(frame, au, "gold", horizons=[1])
+    assert list(out.rule) == ["ALL"] and out.n.iloc[0] == 1 and out.bullish.iloc[0] == 1  # neutral is not directional
+    assert out.hit_rate.iloc[0] == float(c.iloc[3] > c.iloc[2])
