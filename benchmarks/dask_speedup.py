@@ -102,7 +102,7 @@ def main() -> int:
     print(f"local, one process:   best {local_best:.2f} s of {args.repeat} ({len(df) / local_best:,.0f} docs/s), {len(local):,} rows")
 
     t = time.perf_counter()
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=40) as cluster, Client(cluster) as client:
         print(f"cluster start-up:     {time.perf_counter() - t:.2f} s (not counted)")
         client.run(count_builds)
