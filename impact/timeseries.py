@@ -107,15 +107,17 @@ def net_view(
         return _empty()
     lo = _utc(start) if start is not None else ok["published_at"].min()
     hi = _utc(end) if end is not None else ok["published_at"].max()
-    periods = pd.date_range(lo.floor(freq), hi.floor(freq), freq=freq)
+    try:
+        periods, ends = _grid(lo, hi, freq)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"freq {freq!r}: {exc}") from None
     if periods.empty:
         return _empty()
-    ends = periods + pd.tseries.frequencies.to_offset(freq)
     frames = []
     for asset in wanted:
         mine = _signals_of(ok, asset)
         at = net_view_at(mine, asset, ends, half_life)
-        bucket = mine["published_at"].dt.floor(freq)
+        bucket = _bucket(mine["published_at"], freq)
         counts = pd.DataFrame({
             "signals": mine.groupby(bucket).size(),
             "bullish": (mine["direction"] == "bullish").groupby(bucket).sum(),
@@ -136,6 +138,35 @@ def net_view(
     for col in ("view", "mean"):
         out[col] = out[col].astype("float64").where(out["mass"] > 0, np.nan)
     return out[NET_VIEW_COLUMNS]
+
+
+def _fixed(freq: str) -> bool:
+    """True for fixed-length periods (D, h, 15min), False for calendar ones (W, M, Q)."""
+    import pandas as pd
+
+    try:
+        pd.tseries.frequencies.to_offset(freq).nanos
+        return True
+    except ValueError:
+        return False
+
+
+def _grid(lo: "pd.Timestamp", hi: "pd.Timestamp", freq: str) -> tuple["pd.DatetimeIndex", "pd.DatetimeIndex"]:
+    """Period starts and ends (UTC) covering lo..hi."""
+    import pandas as pd
+
+    if _fixed(freq):
+        starts = pd.date_range(lo.floor(freq), hi.floor(freq), freq=freq)
+        return starts, starts + pd.tseries.frequencies.to_offset(freq)
+    spans = pd.period_range(lo.tz_convert(None), hi.tz_convert(None), freq=freq)
+    return spans.start_time.tz_localize("UTC"), (spans + 1).start_time.tz_localize("UTC")
+
+
+def _bucket(times: "pd.Series", freq: str) -> "pd.Series":
+    """The start of the period each time falls in."""
+    if _fixed(freq):
+        return times.dt.floor(freq)
+    return times.dt.tz_convert(None).dt.to_period(freq).dt.start_time.dt.tz_localize("UTC")
 
 
 def _utc(value: object) -> "pd.Timestamp":

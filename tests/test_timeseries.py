@@ -75,3 +75,13 @@ def test_aggregate_command_prints_a_daily_series(tmp_path):
     assert rows[0]["view"] > 0 and rows[2]["bearish"] == 1
     table = CliRunner().invoke(app, ["aggregate", str(news)])
     assert table.exit_code == 0 and "gold" in table.stdout
+
+
+def test_calendar_periods_weeks_and_months():
+    weekly = net_view(SIGNALS, freq="W", assets=["gold"])
+    assert [f"{t:%Y-%m-%d}" for t in weekly["time"]] == ["2025-06-30"]  # the Monday of that week
+    assert weekly["signals"].tolist() == [2]
+    monthly = net_view(SIGNALS, freq="M", assets=["usd"], end="2025-08-15")
+    assert [f"{t:%Y-%m}" for t in monthly["time"]] == ["2025-07", "2025-08"] and monthly["signals"].tolist() == [1, 0]
+    with pytest.raises(ValueError, match="freq"):
+        net_view(SIGNALS, freq="fortnight")
