@@ -113,6 +113,13 @@ def _note(quiet: bool, message: str) -> None:
         stderr().print(message, style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
+def _console():
+    """Tables for stdout: never narrower than they need, even when piped (rich assumes 80 columns)."""
+    from rich.console import Console
+
+    return Console(width=max(120, Console().width))
+
+
 def _horizons(text: str) -> list[int]:
     from impact.errors import InputError
 
@@ -187,7 +194,6 @@ def study(
 def _study_table(out, asset: str) -> None:
     import math
 
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"Event study: {asset}", title_justify="left", show_edge=False, pad_edge=False,
@@ -207,7 +213,7 @@ def _study_table(out, asset: str) -> None:
         table.add_row(str(r.rule), str(r.horizon), str(r.n), str(r.signals), f"{r.bullish}/{r.bearish}",
                       fmt(r.hit_rate, ".0%"), fmt(r.base_rate, ".0%"), fmt(r.p_value, ".2f"),
                       fmt(r.mean_return * 100, "+.2f") + "%", fmt(r.base_return * 100, "+.2f") + "%", fmt(r.t_stat, "+.1f"))
-    Console(width=max(120, Console().width)).print(table)
+    _console().print(table)
 
 
 @app.command()
@@ -235,7 +241,6 @@ def aggregate(
     if format is not TableFormat.table:
         _emit(out, format, output)
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"Net view, half-life {half_life}, per {freq} (measured at the end of each period)",
@@ -247,7 +252,7 @@ def aggregate(
         view = "" if r.view != r.view else f"[{colour}]{r.view:+.2f}[/]"
         table.add_row(f"{r.time:%Y-%m-%d %H:%M}" if freq.lower().endswith("h") else f"{r.time:%Y-%m-%d}", str(r.asset),
                       view, "" if r.mean != r.mean else f"{r.mean:+.2f}", f"{r.net:+.2f}", str(r.signals), str(r.bullish), str(r.bearish), str(r.neutral), str(r.evidence))
-    Console().print(table)
+    _console().print(table)
 
 
 @app.command()
