@@ -143,12 +143,29 @@ class RuleIndex:
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
-    nodes: dict[tuple[str, str], tuple[str, yaml.Node | None, tuple]] = field(default_factory=dict)
+    # (kind, key) -> (path, the item's node, its key node): located once, so lookups stay O(depth)
+    nodes: dict[tuple[str, str], tuple[str, yaml.Node | None, yaml.Node | None]] = field(default_factory=dict)
 
     def at(self, kind: str, key: str, *sub: object, on_key: bool = False) -> Where:
         """Where ``kind`` item ``key`` (or a part of it, by path ``sub``) is written."""
-        path, node, prefix = self.nodes[(kind, key)]
-        return _where(locate(node, prefix + tuple(sub), key=on_key), path)
+        path, node, key_node = self.nodes[(kind, key)]
+        if not sub:
+            return _where(key_node if on_key and key_node is not None else node, path)
+        return _where(locate(node, tuple(sub), key=on_key), path)
+
+
+def _items(root: yaml.Node | None, section: str) -> tuple[dict[str, tuple[yaml.Node, yaml.Node]], list[yaml.Node]]:
+    """The nodes of one top-level section: a mapping's (key node, value node) by key, a sequence's items."""
+    section_node = None
+    if isinstance(root, yaml.MappingNode):
+        for k, v in root.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == section:
+                section_node = v
+    if isinstance(section_node, yaml.MappingNode):
+        return {k.value: (k, v) for k, v in section_node.value if isinstance(k, yaml.ScalarNode)}, []
+    if isinstance(section_node, yaml.SequenceNode):
+        return {}, list(section_node.value)
+    return {}, []
 
 
 def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[Problem]) -> RuleIndex:
@@ -160,22 +177,26 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[
             ("lexicons", model.lexicons, index.lexicons),
             ("events", model.events, index.events),
         ):
+            located, _ = _items(node, section)
             for key, value in items.items():
-                w = _where(locate(node, (section, key), key=True), path)
+                key_node, value_node = located.get(key, (node, node))
+                w = _where(key_node, path)
                 if (section, key) in index.nodes:
                     first = index.at(section, key, on_key=True)
                     problems.append(Problem(w.path, w.line, w.col, "E301",
                                             f"{section[:-1]} {key!r} is already defined at {first.path}:{first.line}"))
                     continue
                 target[key] = value  # type: ignore[index]
-                index.nodes[(section, key)] = (path, node, (section, key))
+                index.nodes[(section, key)] = (path, value_node, key_node)
+        _, rule_nodes = _items(node, "rules")
         for i, rule in enumerate(model.rules):
-            w = _where(locate(node, ("rules", i, "id")), path)
+            rule_node = rule_nodes[i] if i < len(rule_nodes) else node
+            w = _where(locate(rule_node, ("id",)), path)
             if ("rules", rule.id) in index.nodes:
                 first = index.at("rules", rule.id, "id")
                 problems.append(Problem(w.path, w.line, w.col, "E301",
                                         f"rule id {rule.id!r} is already used at {first.path}:{first.line}"))
                 continue
             index.rules.append(rule)
-            index.nodes[("rules", rule.id)] = (path, node, ("rules", i))
+            index.nodes[("rules", rule.id)] = (path, rule_node, None)
     return index
