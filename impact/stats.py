@@ -46,9 +46,9 @@ OPPOSITE = {"bullish": "bearish", "bearish": "bullish"}
 
 # dataset event types -> engine event ids (an id ending in '.' is a prefix)
 DEFAULT_EVENT_MAP: dict[str, tuple[str, ...]] = {
-    "Embargo": ("sanctions.imposed", "trade.export_ban"),
-    "Prohibiting": ("sanctions.imposed", "trade.export_ban"),
-    "Geopolitical-tension": ("geo.escalation",),
+    "Embargo": ("sanctions.imposed", "sanctions.in_force", "trade.export_ban"),
+    "Prohibiting": ("trade.export_ban", "trade.ban"),
+    "Geopolitical-tension": ("geo.escalation", "geo.escalation_generic"),
     "trade-financial-tension": ("tariffs.threat",),
     "Oversupply": ("supply.surplus", "market.glut"),
     "Shortage": ("supply.disruption", "market.shortage"),
