@@ -489,9 +489,20 @@ def run_validators(index: "RuleIndex", every_file_loaded: bool = True) -> list[P
 
 
 def lint_path(path: object = None, ignore: Iterable[str] = ()) -> list[Problem]:
-    """Every problem of a rule folder or file (default: the bundled pack), less the ignored codes."""
+    """Every problem of a rule folder (default: the bundled pack), less the ignored codes.
+
+    A single file is checked in the context of its folder (its events and assets may live in
+    the folder's other files) and only its own problems are reported.
+    """
+    from pathlib import Path
+
     from impact.collection import check_ruleset
 
-    _, problems = check_ruleset(path)  # type: ignore[arg-type]
+    target = Path(str(path)) if path is not None else None
+    if target is not None and target.is_file():
+        _, problems = check_ruleset(target.parent)
+        problems = [p for p in problems if Path(p.path) == target.parent / target.name]
+    else:
+        _, problems = check_ruleset(target)
     skip = {c.strip().upper() for c in ignore}
     return [p for p in problems if p.code not in skip and p.code[:1] + "*" not in skip]

@@ -170,6 +170,16 @@ def _yaml11_boolean(node: yaml.Node | None) -> str | None:
     return None
 
 
+def _yaml_type(value: Any) -> str:
+    import datetime
+
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return "date"
+    return "null" if value is None else type(value).__name__
+
+
 def _key_node(mapping: yaml.Node | None, key: Any) -> yaml.Node | None:
     if isinstance(mapping, yaml.MappingNode):
         for k, _ in mapping.value:
@@ -222,6 +232,9 @@ def validation_problems(exc: ValidationError, node: yaml.Node | None, path: str)
                 code = "E204"
                 msg = (f"{where}: {written} is read as the boolean {err['input']} (YAML 1.1 reads yes/no/on/off "
                        f"as booleans); quote it: '{written}'")
+            elif kind == "string_type" and isinstance(target, yaml.ScalarNode) and not target.style:
+                code = "E203"
+                msg = f"{where}: {target.value} is not read as text (YAML reads it as a {_yaml_type(err.get('input'))}); quote it: '{target.value}'"
             else:
                 code = "E203"
                 msg = f"{where}: {err['msg']}"

@@ -140,3 +140,17 @@ def test_the_readme_lists_every_lint_code():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Rule authors' toolkit", 1)[1].split("\n## ", 1)[0]
     assert [c for c in CODES if f"`{c}`" not in section] == []
+
+
+def test_one_file_is_linted_in_the_context_of_its_folder(tmp_path):
+    folder, target, lines = _copy_bundled(tmp_path)
+    i = _line_of(lines, "    rationale:")
+    lines[i] = lines[i].replace("rationale:", "rationalle:")
+    target.write_text("".join(lines), encoding="utf-8")
+    (folder / "views.yaml").write_text("rules: [\n", encoding="utf-8")  # another file's problem is not reported
+    out = impact("rules", "lint", str(target))
+    assert out.returncode == 1
+    assert out.stdout.decode().splitlines() == [
+        f"{target}:{i + 1}:5: E201 unknown key 'rationalle' (did you mean 'rationale'?)"]
+    clean = impact("rules", "lint", str(RULES / "assets.yaml"))  # its events live in other files: no E302
+    assert clean.returncode == 0 and ": E" not in clean.stdout.decode()

@@ -134,3 +134,10 @@ def test_a_rule_folder_that_does_not_load_is_a_located_collection_error(tmp_path
     shown = out.stdout.decode()
     assert out.returncode != 0
     assert "E201 unknown key 'rationalle' (did you mean 'rationale'?)" in shown and f"{target}:" in shown
+
+
+def test_one_file_is_tested_with_its_folder(tmp_path):
+    target, line = wrong_copy(tmp_path)
+    data = json.loads(impact("rules", "test", str(target), "--format", "json").stdout)
+    assert {Path(r["path"]).name for r in data["rules"]} == {"geopolitics.yaml"}
+    assert (target.name, line, 9) in failures(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import Enum
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -63,10 +64,18 @@ def test(
     from impact.examples import run_examples, show_views
     from impact.trace import why_not
 
-    engine = Engine.from_path(path)
     wanted = set(rule) if rule else None
-    if wanted:
-        unknown = sorted(wanted - {r.id for r in engine.ruleset.rules})
+    target = Path(path) if path is not None else None
+    if target is not None and target.is_file():
+        # one file is tested in the context of its folder: its events and assets may live elsewhere
+        engine = Engine.from_path(target.parent)
+        here = target.parent / target.name
+        in_file = {r.id for r in engine.ruleset.rules if Path(engine.ruleset.rule_where[r.id].path) == here}
+        wanted = in_file & wanted if wanted else in_file
+    else:
+        engine = Engine.from_path(path)
+    if rule:
+        unknown = sorted(set(rule) - {r.id for r in engine.ruleset.rules})
         if unknown:
             from impact.cli.app import fail
             from impact.loader import suggest
