@@ -2,12 +2,12 @@
 
     python benchmarks/dask_speedup.py                       # the repository's fixtures (small)
     python benchmarks/dask_speedup.py a.jsonl b.jsonl ...   # JSONL of {id, text, published_at?}
-        [--workers 2] [--partitions 16] [--repeat 3] [--per signal|evidence]
+        [--workers 2] [--partitions 16] [--repeat 5] [--per signal|evidence] [--scale 1]
 
 The corpus is first written to Parquet (``--partitions`` files) that the workers read with
 ``dd.read_parquet``, as a cluster reads a corpus from shared storage; the local run evaluates the
-frame in memory. The machine's load average is printed: on a shared machine other processes
-take cores from both runs.
+frame in memory. Local and Dask runs alternate and the best of each counts; the load average is
+printed, because on a shared machine other processes take cores from both.
 Prints: documents, the best-of-``repeat`` wall time of ``engine.evaluate_frame`` in this process,
 the same for ``evaluate_dask`` on a LocalCluster (worker processes, one thread each; the cluster's
 start-up is timed apart and left out), the speed-up, whether the rows are identical, and how many
@@ -71,7 +71,7 @@ def main() -> int:
     parser.add_argument("inputs", nargs="*")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partitions", type=int, default=16)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--per", choices=["signal", "evidence"], default="signal")
     parser.add_argument("--scale", type=int, default=1, help="repeat the corpus this many times (distinct ids)")
     args = parser.parse_args()
@@ -93,25 +93,23 @@ def main() -> int:
     print(f"documents: {len(df):,} ({df['text'].str.len().sum():,} characters); cores: {os.cpu_count()}; "
           f"workers: {args.workers} processes x 1 thread; partitions: {args.partitions}; per={args.per}")
 
-    local_times = []
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        local = engine.evaluate_frame(df, per=args.per)
-        local_times.append(time.perf_counter() - t)
-    local_best = min(local_times)
-    print(f"local, one process:   best {local_best:.2f} s of {args.repeat} ({len(df) / local_best:,.0f} docs/s), {len(local):,} rows")
-
     t = time.perf_counter()
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=40) as cluster, Client(cluster) as client:
         print(f"cluster start-up:     {time.perf_counter() - t:.2f} s (not counted)")
         client.run(count_builds)
         ddf = dd.read_parquet(folder)
-        dask_times = []
+        # local and Dask runs alternate, so that a burst of other work on a shared machine hits both
+        local_times, dask_times = [], []
         for _ in range(args.repeat):
+            t = time.perf_counter()
+            local = engine.evaluate_frame(df, per=args.per)
+            local_times.append(time.perf_counter() - t)
             t = time.perf_counter()
             remote = evaluate_dask(engine, ddf, per=args.per).compute().reset_index(drop=True)
             dask_times.append(time.perf_counter() - t)
+        local_best = min(local_times)
+        print(f"local, one process:   best {local_best:.2f} s of {args.repeat} ({len(df) / local_best:,.0f} docs/s), {len(local):,} rows")
         dask_best = min(dask_times)
         helper_builds = client.run(builds)
         identical = remote.equals(local)
