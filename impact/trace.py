@@ -262,20 +262,35 @@ def render_trace(tr: Trace, engine: Engine, console: Console, fmt: str = "table"
     rules.add_column("terms found (role)")
     rules.add_column("facts: modifiers")
     rules.add_column("verdict")
-    for r in data["rules"]:
+    def triggered(r: dict[str, Any]) -> bool:
+        return r["fired"] or any(e["facts"] or e["near_misses"] for e in r["events"])
+
+    shown = sorted((r for r in data["rules"] if triggered(r)), key=lambda r: not r["fired"])
+    for r in shown:
         terms = Text()
         facts = Text()
         for e in r["events"]:
-            shown = list(dict.fromkeys(f"{t['text']} ({t['role']})" for t in e["terms"]))
+            spans = list(dict.fromkeys(f"{t['text']} ({t['role']})" for t in e["terms"]))
+            if not spans:
+                continue
             terms.append(f"{e['event']}: ", style="dim")
-            terms.append(", ".join(shown[:8]) + (" ..." if len(shown) > 8 else "") + "\n")
+            terms.append(", ".join(spans[:8]) + (" ..." if len(spans) > 8 else "") + "\n")
             for f in e["facts"]:
                 mods = ", ".join(f["modifiers"]) or "-"
                 subject = f" [{f['subject']}]" if f["subject"] else ""
                 facts.append(f"{f['trigger']['text']}{subject}: {mods}\n", style=None if f["matches_rule"] else "dim")
         verdict = Text(r["why"], style="green" if r["fired"] else "yellow")
+        terms.rstrip()
+        facts.rstrip()
         rules.add_row(r["rule"], terms, facts, verdict)
     console.print(rules)
+    quiet = [r for r in data["rules"] if not triggered(r)]
+    if quiet:
+        listed = "; ".join(
+            f"{r['rule']} ({', '.join(dict.fromkeys(t['text'] + ' ' + t['role'] for e in r['events'] for t in e['terms']))})"
+            for r in quiet
+        )
+        console.print(Text(f"no trigger in the text, only condition (all) or veto (none) terms: {listed}", style="dim"))
     if data["modifiers"]:
         mods = ", ".join(f"{m['text']} ({m['lexicon']})" for m in data["modifiers"])
         console.print(Text(f"modifier terms in the text: {mods}", style="dim"))

@@ -35,6 +35,10 @@ def lint(
         for code, summary in CODES.items():
             typer.echo(f"{code}  {summary}")
         return
+    if path is not None and not Path(path).exists():
+        from impact.cli.app import fail
+
+        raise fail(f"{path}: no such rule file or folder")
     skip = [c for item in ignore or [] for c in item.split(",") if c.strip()]
     problems = lint_path(path, skip)
     errors = [p for p in problems if p.severity == "error"]
