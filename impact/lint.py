@@ -456,6 +456,43 @@ class TodoLeft(Validator):
                     )
 
 
+class SubjectOptionsNeedSubject(Validator):
+    code = "W410"
+    summary = "an event sets `assets` or `subject_side` without `subject: required`: they do nothing"
+    bad = "assets: [copper] with no `subject: required`"
+    good = "subject: required\nassets: [copper]"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for name, event in index.events.items():
+            if event.subject == "required":
+                continue
+            for field_name, value, default in (("assets", event.assets, []), ("subject_side", event.subject_side, "any")):
+                if value != default:
+                    yield self.problem(
+                        index.at("events", name, field_name, on_key=True),
+                        f"event {name!r}: `{field_name}` has no effect without `subject: required`",
+                    )
+
+
+class OthersOptionsNeedOthers(Validator):
+    code = "W411"
+    summary = "a view sets `exclude` or `fallback` but its asset is not '{others}': they do nothing"
+    bad = "{asset: gold, direction: bullish, exclude: [usd]}"
+    good = "{asset: '{others}', direction: bullish, exclude: [usd]}"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        for rule in index.rules:
+            for k, view in enumerate(rule.then):
+                if view.asset == "{others}":
+                    continue
+                for field_name in ("exclude", "fallback"):
+                    if getattr(view, field_name):
+                        yield self.problem(
+                            index.at("rules", rule.id, "then", k, field_name, on_key=True),
+                            f"rule {rule.id!r}: `{field_name}` only applies to asset '{{others}}'",
+                        )
+
+
 VALIDATORS: tuple[Validator, ...] = (
     UnknownEvent(),
     UnknownLexicon(),
@@ -473,6 +510,8 @@ VALIDATORS: tuple[Validator, ...] = (
     DuplicateTerm(),
     ExampleReachable(),
     TodoLeft(),
+    SubjectOptionsNeedSubject(),
+    OthersOptionsNeedOthers(),
 )
 
 CODES: dict[str, str] = {
