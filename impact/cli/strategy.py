@@ -211,7 +211,7 @@ def _study_table(out, asset: str) -> None:
             table.add_section()
         last = r.rule
         table.add_row(str(r.rule), str(r.horizon), str(r.n), str(r.signals), f"{r.bullish}/{r.bearish}",
-                      fmt(r.hit_rate, ".0%"), fmt(r.base_rate, ".0%"), fmt(r.p_value, ".2f"),
+                      fmt(r.hit_rate, ".0%"), fmt(r.base_rate, ".0%"), ("<0.001" if r.p_value < 0.001 else fmt(r.p_value, ".3f")),
                       fmt(r.mean_return * 100, "+.2f") + "%", fmt(r.base_return * 100, "+.2f") + "%", fmt(r.t_stat, "+.1f"))
     _console().print(table)
 
