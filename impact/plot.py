@@ -64,9 +64,7 @@ def timeline(
     per_session = mine.groupby("session")
     bull = per_session.apply(lambda g: int((g["direction"] == "bullish").sum()), include_groups=False)
     bear = per_session.apply(lambda g: int((g["direction"] == "bearish").sum()), include_groups=False)
-    strongest = (mine.assign(strength=mine["score"].abs())
-                 .sort_values("strength", ascending=False, kind="stable")
-                 .drop_duplicates("session").head(top))
+    strongest = _strongest(mine, top, gap=max(2, (hi - lo + 1) // (2 * max(top, 1))))
 
     plt.rcParams.update({"font.size": 9.5, "axes.titlesize": 12, "axes.spines.top": False})
     fig, (ax, axc) = plt.subplots(2, 1, figsize=(11, 6.4), sharex=True, gridspec_kw={"height_ratios": [3.2, 1], "hspace": 0.06})
@@ -86,17 +84,19 @@ def timeline(
     ax.set_ylabel(price_label or f"{asset} {prices.price_column} ({Path(prices.path).stem})")
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
     span = float(px.max() - px.min()) or float(px.max()) * 0.01
-    for r in strongest.itertuples():
+    # markers are numbered in date order; the key under the chart names rule and score, so no
+    # label ever covers the price line or another label
+    key = []
+    for number, r in enumerate(strongest.sort_values(["session", "strength"]).itertuples(), start=1):
         d = close.index[int(r.session)]
         y = float(close.iloc[int(r.session)])
         up = r.direction == "bullish"
         colour = BULL if up else BEAR if r.direction == "bearish" else "#777777"
         ax.scatter([d], [y], marker="^" if up else "v" if r.direction == "bearish" else "o", s=70, color=colour,
                    edgecolor="white", linewidth=0.8, zorder=5)
-        label = f"{r.top_rule or ''}  {r.score:+.2f}".strip()
-        ax.annotate(label, (d, y), xytext=(0, 12 if up else -14), textcoords="offset points", ha="center",
-                    va="bottom" if up else "top", fontsize=7.5, color=colour, zorder=6,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+        ax.annotate(str(number), (d, y), xytext=(0, 8 if up else -9), textcoords="offset points", ha="center",
+                    va="bottom" if up else "top", fontsize=8, fontweight="bold", color=colour, zorder=6)
+        key.append((colour, f"{number}  {d:%d %b}  {r.direction:<7}  {r.score:+.2f}  {r.top_rule or ''}"))
     ax.set_ylim(float(px.min()) - 0.12 * span, float(px.max()) + 0.12 * span)
 
     x = close.index[bull.index.to_numpy()]
@@ -123,11 +123,42 @@ def timeline(
     fig.text(0.125, 0.995, title or f"{asset.capitalize()}: net news view against the price", fontweight="bold",
              fontsize=13, va="top", ha="left")
     fig.text(0.125, 0.955, f"{len(mine):,} {asset} signals from {n_docs:,} documents, {first:%d %b %Y} - {last:%d %b %Y}.\n"
-             f"News counts for the first close after it ({close_time} {tz}); markers sit at that close, labelled with "
-             "the signal's top rule and score.", fontsize=8, color="#555555", va="top", ha="left", linespacing=1.4)
+             f"News counts for the first close after it ({close_time} {tz}); markers sit at that close, numbered "
+             "in the key below.", fontsize=8, color="#555555", va="top", ha="left", linespacing=1.4)
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.12, 0.905), ncols=5, fontsize=8, frameon=False,
                handlelength=1.6, columnspacing=1.4)
     fig.subplots_adjust(top=0.855)
+    if key:
+        rows = (len(key) + 1) // 2
+        for i, (colour, line) in enumerate(key):
+            column, row = divmod(i, rows)
+            fig.text(0.125 + 0.4 * column, 0.01 - 0.028 * row, line, fontsize=7.5, color=colour, va="top", ha="left",
+                     family="monospace")
+        fig.text(0.125, 0.045, "Strongest signals (marker number, session, view, score, top rule):", fontsize=8,
+                 color="#555555", va="top", ha="left")
     fig.savefig(out, dpi=dpi, bbox_inches="tight")
     plt.close(fig)
     return f"{len(px)} sessions, {len(mine)} signals, {len(strongest)} marked"
+
+
+def _strongest(mine: "pd.DataFrame", top: int, gap: int) -> "pd.DataFrame":
+    """The strongest signals by |score|, half bullish and half bearish when there are both, one
+    per session and at least ``gap`` sessions apart, so the marks spread over the chart instead
+    of piling up on one busy week."""
+    import pandas as pd
+
+    ranked = mine.assign(strength=mine["score"].abs()).sort_values("strength", ascending=False, kind="stable")
+    bull, bear = ranked[ranked["direction"] != "bearish"], ranked[ranked["direction"] == "bearish"]
+    quota = {True: max(top - top // 2, top - len(bear)), False: max(top // 2, top - len(bull))}
+    chosen: list = []
+    taken: list[int] = []
+    for side, part in ((True, bull), (False, bear)):
+        n = 0
+        for index, session in zip(part.index, part["session"].to_numpy()):
+            if n >= quota[side]:
+                break
+            if all(abs(int(session) - t) >= gap for t in taken):
+                chosen.append(index)
+                taken.append(int(session))
+                n += 1
+    return ranked.loc[chosen] if chosen else ranked.iloc[:0]
