@@ -16,7 +16,9 @@ price series and an asset. Every statistic stands beside what chance would give:
   directions (ties dropped). ``unit="signal"`` counts every document, which overstates ``n``
   when news clusters. ``signals`` always reports the raw count. Rule rows use the rule's own
   direction; the ``ALL`` row uses the document's net view. Neutral views are not directional
-  and are left out.
+  and are left out. ``basis`` says whether a rule reads an explicit analyst view, infers one from
+  a driver, or reports a move that already happened (whose ``h = 0`` hits are description, not
+  foresight).
 * **Statistics.** ``hit_rate`` = share of observations whose direction has the sign of the
   forward return (a zero return is no hit). ``base_rate`` = the hit rate of random timing with
   the same mix of directions: ``f_bull * P(r > 0) + f_bear * P(r < 0)`` over every session of the
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ALL = "ALL"
-STUDY_COLUMNS = ["rule", "asset", "horizon", "n", "signals", "bullish", "bearish", "hit_rate", "base_rate",
+STUDY_COLUMNS = ["rule", "basis", "asset", "horizon", "n", "signals", "bullish", "bearish", "hit_rate", "base_rate",
                  "p_value", "mean_return", "base_return", "t_stat"]
 _SIGN = {"bullish": 1, "bearish": -1}
 
@@ -78,6 +80,14 @@ def observations(frame: "pd.DataFrame", asset: str) -> "pd.DataFrame":
     out = pd.concat([p[cols] for p in parts], ignore_index=True)
     out = out[out["sign"].notna() & (out["sign"] != 0)]
     return out.astype({"sign": "int64", "rule": "string"}).reset_index(drop=True)
+
+
+def _basis_of_rules(frame: "pd.DataFrame", asset: str) -> dict[str, str]:
+    """Each rule's basis (explicit, inferred, reported) from an evidence frame; {} for a signal frame."""
+    if "rule" not in frame.columns or "basis" not in frame.columns or frame.empty:
+        return {}
+    mine = frame[(frame["asset"] == asset).fillna(False)].dropna(subset=["rule", "basis"])
+    return dict(zip(mine["rule"], mine["basis"]))
 
 
 def forward_returns(close: "pd.Series", horizons: Sequence[int]) -> "pd.DataFrame":
@@ -157,6 +167,7 @@ def event_study(
         else:
             units = obs[["rule", "session", "sign"]]
         sizes = units.groupby("rule").size().sort_values(ascending=False, kind="stable")
+        basis = _basis_of_rules(frame, asset)
         order = ([ALL] if ALL in sizes.index else []) + [r for r in sizes.index if r != ALL]
         for rule in order:
             u = units[units["rule"] == rule]
@@ -178,13 +189,13 @@ def event_study(
                 sd = float(signed.std(ddof=1)) if n > 1 else float("nan")
                 t = (float(signed.mean()) - base_return) / (sd / math.sqrt(n)) if n > 1 and sd > 0 else float("nan")
                 rows.append({
-                    "rule": rule, "asset": asset, "horizon": h, "n": n, "signals": int(signals.get(rule, 0)),
+                    "rule": rule, "basis": "net" if rule == ALL else basis.get(rule), "asset": asset, "horizon": h, "n": n, "signals": int(signals.get(rule, 0)),
                     "bullish": int((s > 0).sum()), "bearish": int((s < 0).sum()),
                     "hit_rate": hits / n, "base_rate": base_rate, "p_value": binomial_p_value(hits, n, base_rate),
                     "mean_return": float(signed.mean()), "base_return": base_return, "t_stat": t,
                 })
     out = pd.DataFrame(rows, columns=STUDY_COLUMNS).astype(
-        {"rule": "string", "asset": "string", "horizon": "int64", "n": "int64", "signals": "int64",
+        {"rule": "string", "basis": "string", "asset": "string", "horizon": "int64", "n": "int64", "signals": "int64",
          "bullish": "int64", "bearish": "int64"})
     out.attrs.update(unpriced=int(unpriced), close_time=str(close_time), tz=tz, unit=unit)
     return out

@@ -158,7 +158,7 @@ def test_news_without_prices_is_counted_not_studied(au):
     frame = evidence(("late", "2026-01-05T10:00:00+08:00", "r.bull", "bullish"))
     out = event_study(frame, au, "gold")
     assert out.empty and out.attrs["unpriced"] == 1
-    assert list(out.columns)[:6] == ["rule", "asset", "horizon", "n", "signals", "bullish"]
+    assert list(out.columns)[:7] == ["rule", "basis", "asset", "horizon", "n", "signals", "bullish"]
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -185,6 +185,7 @@ def test_study_command_prints_json_rows(news):
     rows = json.loads(result.stdout)
     assert rows and {"rule", "asset", "horizon", "n", "hit_rate", "mean_return"} <= set(rows[0])
     assert rows[0]["rule"] == "ALL" and {r["horizon"] for r in rows} == {1, 5}
+    assert rows[0]["basis"] == "net" and {r["basis"] for r in rows if r["rule"] != "ALL"} <= {"explicit", "inferred", "reported"}
 
 
 def test_study_command_reads_evaluated_signals_too(news, tmp_path):

@@ -200,7 +200,7 @@ def _study_table(out, asset: str) -> None:
                   caption="hit = direction agrees with the sign of the forward return; base = the same by chance "
                           "(same direction mix, every session); mean = forward return in the signal's direction",
                   caption_justify="left")
-    for name, justify in [("rule", "left"), ("h", "right"), ("n", "right"), ("signals", "right"), ("bull/bear", "right"),
+    for name, justify in [("rule", "left"), ("basis", "left"), ("h", "right"), ("n", "right"), ("signals", "right"), ("bull/bear", "right"),
                           ("hit", "right"), ("base", "right"), ("p", "right"), ("mean", "right"), ("base mean", "right"),
                           ("t", "right")]:
         table.add_column(name, justify=justify, no_wrap=name != "rule")
@@ -210,7 +210,7 @@ def _study_table(out, asset: str) -> None:
         if last is not None and r.rule != last:
             table.add_section()
         last = r.rule
-        table.add_row(str(r.rule), str(r.horizon), str(r.n), str(r.signals), f"{r.bullish}/{r.bearish}",
+        table.add_row(str(r.rule), "" if r.basis is None or r.basis != r.basis else str(r.basis), str(r.horizon), str(r.n), str(r.signals), f"{r.bullish}/{r.bearish}",
                       fmt(r.hit_rate, ".0%"), fmt(r.base_rate, ".0%"), ("<0.001" if r.p_value < 0.001 else fmt(r.p_value, ".3f")),
                       fmt(r.mean_return * 100, "+.2f") + "%", fmt(r.base_return * 100, "+.2f") + "%", fmt(r.t_stat, "+.1f"))
     _console().print(table)
