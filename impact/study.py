@@ -49,12 +49,13 @@ STUDY_COLUMNS = ["rule", "basis", "asset", "horizon", "n", "signals", "bullish",
 _SIGN = {"bullish": 1, "bearish": -1}
 
 
-def observations(frame: "pd.DataFrame", asset: str) -> "pd.DataFrame":
+def observations(frame: "pd.DataFrame", asset: str, exclude_basis: Iterable[str] = ()) -> "pd.DataFrame":
     """Directional observations ``(rule, id, published_at, sign)`` of one asset; ``ALL`` for net views.
 
     ``frame`` is an evidence frame (rule rows and ``ALL`` rows) or a signal frame (``ALL`` only).
     A rule that speaks twice in one document counts once there, with the sign of its summed
-    weighted directions.
+    weighted directions. ``exclude_basis`` (evidence frames only) drops the evidence of rules of
+    that basis, e.g. ``reported``; ``ALL`` is then the sign of the remaining counted weights.
     """
     import numpy as np
     import pandas as pd
@@ -67,10 +68,17 @@ def observations(frame: "pd.DataFrame", asset: str) -> "pd.DataFrame":
         mine = mine[mine["error"].isna()]
     parts = []
     if "rule" in mine.columns:  # evidence frame
-        net = mine.drop_duplicates(["id", "asset"])[["id", "published_at", "net_direction"]]
-        net = net.assign(rule=ALL, sign=net["net_direction"].map(_SIGN))
-        parts.append(net)
+        excluded = set(exclude_basis)
         hits = mine.assign(w=mine["direction"].map(_SIGN).astype("float64") * mine["weight"].fillna(1.0))
+        if excluded:
+            hits = hits[~hits["basis"].isin(excluded).fillna(False)]
+            counted = hits[hits["counted"].fillna(True).astype(bool)]
+            net = counted.groupby("id", sort=False).agg(published_at=("published_at", "first"), w=("w", "sum")).reset_index()
+            net = net.assign(rule=ALL, sign=np.sign(net["w"].fillna(0.0)))
+        else:
+            net = mine.drop_duplicates(["id", "asset"])[["id", "published_at", "net_direction"]]
+            net = net.assign(rule=ALL, sign=net["net_direction"].map(_SIGN))
+        parts.append(net)
         per_doc = hits.groupby(["rule", "id"], sort=False, dropna=False).agg(
             published_at=("published_at", "first"), w=("w", "sum")).reset_index()
         per_doc["sign"] = np.sign(per_doc["w"].fillna(0.0))
@@ -133,6 +141,7 @@ def event_study(
     unit: str = "session",
     max_stale: str = "7D",
     min_n: int = 1,
+    exclude_basis: Iterable[str] = (),
 ) -> "pd.DataFrame":
     """One row per (rule, horizon), ``ALL`` first, then rules by ``n``; see the module doc.
 
@@ -149,7 +158,7 @@ def event_study(
         raise ValueError("horizons must be integers >= 0")
     close = prices.close if isinstance(prices, PriceSeries) else prices.dropna().sort_index()
     closes = session_closes(close.index, close_time, tz)
-    obs = observations(frame, asset)
+    obs = observations(frame, asset, exclude_basis)
     obs["session"] = align_sessions(obs["published_at"], closes, max_stale).to_numpy()
     unpriced = obs[obs["session"] < 0].drop_duplicates(["id"]).shape[0]
     obs = obs[obs["session"] >= 0]
@@ -197,5 +206,6 @@ def event_study(
     out = pd.DataFrame(rows, columns=STUDY_COLUMNS).astype(
         {"rule": "string", "basis": "string", "asset": "string", "horizon": "int64", "n": "int64", "signals": "int64",
          "bullish": "int64", "bearish": "int64"})
-    out.attrs.update(unpriced=int(unpriced), close_time=str(close_time), tz=tz, unit=unit)
+    out.attrs.update(unpriced=int(unpriced), close_time=str(close_time), tz=tz, unit=unit,
+                     exclude_basis=sorted(set(exclude_basis)))
     return out

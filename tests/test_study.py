@@ -233,3 +233,16 @@ def test_a_signal_frame_gives_the_overall_rows_only(au):
     out = event_study(frame, au, "gold", horizons=[1])
     assert list(out.rule) == ["ALL"] and out.n.iloc[0] == 1 and out.bullish.iloc[0] == 1  # neutral is not directional
     assert out.hit_rate.iloc[0] == float(c.iloc[3] > c.iloc[2])
+
+
+def test_excluding_reported_moves_recomputes_the_overall_view(au):
+    c = au.close
+    at = f"{c.index[4]:%Y-%m-%d}T10:00:00+08:00"
+    frame = evidence(("a", at, "move.up", "bullish"), ("a", at, "view.bear", "bearish"), ("b", at, "move.up", "bullish"))
+    frame = frame.assign(basis=frame["rule"].map({"move.up": "reported", "view.bear": "explicit"}), counted=True,
+                         net_direction="bullish")
+    both = event_study(frame, au, "gold", horizons=[1], unit="signal").set_index("rule")
+    assert both.loc["ALL", "bullish"] == 2 and "move.up" in both.index
+    views = event_study(frame, au, "gold", horizons=[1], unit="signal", exclude_basis=["reported"]).set_index("rule")
+    assert list(views.index) == ["ALL", "view.bear"]
+    assert views.loc["ALL", "bearish"] == 1 and views.loc["ALL", "signals"] == 1  # b had only a reported move

@@ -163,6 +163,8 @@ def study(
     unit: Unit = typer.Option(Unit.session, "--unit", help="session: one observation per rule and session; signal: per document"),
     max_stale: str = typer.Option("7D", "--max-stale", help="leave out news whose next priced session is further away"),
     min_n: int = typer.Option(1, "--min-n", help="hide rows with fewer observations"),
+    exclude_basis: Optional[list[str]] = typer.Option(None, "--exclude-basis",
+        help="leave out rules of this basis (repeatable): reported, inferred, explicit; ALL is recomputed"),
     rules: Optional[str] = RULES_OPT,
     quiet: bool = QUIET_OPT,
     debug: bool = DEBUG_OPT,
@@ -178,7 +180,7 @@ def study(
     frame = load_frame(input, rules, "evidence", quiet)
     try:
         out = event_study(frame, series, asset.lower(), steps, close_time=close_time, tz=tz, unit=unit.value,
-                          max_stale=max_stale, min_n=min_n)
+                          max_stale=max_stale, min_n=min_n, exclude_basis=exclude_basis or ())
     except ValueError as exc:
         raise InputError(str(exc)) from None
     _note(quiet, f"aligned to the close at {close_time} {tz}; unit: {unit.value}; "
