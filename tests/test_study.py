@@ -246,3 +246,12 @@ def test_excluding_reported_moves_recomputes_the_overall_view(au):
     views = event_study(frame, au, "gold", horizons=[1], unit="signal", exclude_basis=["reported"]).set_index("rule")
     assert list(views.index) == ["ALL", "view.bear"]
     assert views.loc["ALL", "bearish"] == 1 and views.loc["ALL", "signals"] == 1  # b had only a reported move
+
+
+def test_asset_aliases_are_accepted_and_unknown_assets_refused(news):
+    args = ["study", str(news), "--prices", str(PRICES / "au-daily.csv"), "--format", "json", "--asset"]
+    by_alias = CliRunner().invoke(app, [*args, "XAU"])
+    assert by_alias.exit_code == 0, by_alias.output
+    assert {r["asset"] for r in json.loads(by_alias.stdout)} == {"gold"}
+    unknown = CliRunner().invoke(app, [*args, "bitcoin"])
+    assert unknown.exit_code == 2 and "unknown asset 'bitcoin'" in unknown.stderr

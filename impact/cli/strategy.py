@@ -39,7 +39,23 @@ TZ_OPT = typer.Option("Asia/Shanghai", "--tz", help="time zone of --close-time")
 HALF_LIFE_OPT = typer.Option("3D", "--half-life", help="decay half-life of a signal's weight (pandas Timedelta: 12h, 3D)")
 
 
-def load_frame(input: str, rules: Optional[str], per: str, quiet: bool):
+def canonical_asset(name: str, engine) -> str:
+    """``gold``, ``XAU``, ``黄金`` -> ``gold``: a canonical asset name or one of its aliases in the rules."""
+    import unicodedata
+
+    from impact.errors import InputError
+
+    key = unicodedata.normalize("NFKC", name).strip().lower()
+    assets = engine.ruleset.assets
+    if key in assets:
+        return key
+    for asset, spec in assets.items():
+        if key in {unicodedata.normalize("NFKC", t).lower() for t in [*spec.names.zh, *spec.names.en]}:
+            return asset
+    raise InputError(f"unknown asset {name!r}; the rules know {', '.join(sorted(assets))}")
+
+
+def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=None):
     """News or already-evaluated records -> a signal or evidence frame (see impact.frames)."""
     from impact.batch import read_records
     from impact.errors import InputError
@@ -61,7 +77,7 @@ def load_frame(input: str, rules: Optional[str], per: str, quiet: bool):
 
     from impact.engine import Engine
 
-    engine = Engine.from_path(rules)
+    engine = engine or Engine.from_path(rules)
     good, bad = [], 0
     for rec in read_records(input):
         if rec.error is None:
@@ -174,12 +190,16 @@ def study(
     from impact.prices import read_prices
     from impact.study import event_study
 
+    from impact.engine import Engine
+
     steps = _horizons(horizons)
+    engine = Engine.from_path(rules)
+    asset = canonical_asset(asset, engine)
     series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
     _note(quiet, series.describe())
-    frame = load_frame(input, rules, "evidence", quiet)
+    frame = load_frame(input, rules, "evidence", quiet, engine)
     try:
-        out = event_study(frame, series, asset.lower(), steps, close_time=close_time, tz=tz, unit=unit.value,
+        out = event_study(frame, series, asset, steps, close_time=close_time, tz=tz, unit=unit.value,
                           max_stale=max_stale, min_n=min_n, exclude_basis=exclude_basis or ())
     except ValueError as exc:
         raise InputError(str(exc)) from None
@@ -235,9 +255,13 @@ def aggregate(
     from impact.errors import InputError
     from impact.timeseries import net_view
 
-    frame = load_frame(input, rules, "signal", quiet)
+    from impact.engine import Engine
+
+    engine = Engine.from_path(rules)
+    wanted = [canonical_asset(a, engine) for a in asset] if asset else None
+    frame = load_frame(input, rules, "signal", quiet, engine)
     try:
-        out = net_view(frame, freq=freq, half_life=half_life, assets=[a.lower() for a in asset] if asset else None)
+        out = net_view(frame, freq=freq, half_life=half_life, assets=wanted)
     except ValueError as exc:
         raise InputError(str(exc)) from None
     if format is not TableFormat.table:
@@ -282,11 +306,15 @@ def timeline(
     from impact.plot import timeline as draw
     from impact.prices import read_prices
 
+    from impact.engine import Engine
+
+    engine = Engine.from_path(rules)
+    asset = canonical_asset(asset, engine)
     series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
     _note(quiet, series.describe())
-    frame = load_frame(input, rules, "signal", quiet)
+    frame = load_frame(input, rules, "signal", quiet, engine)
     try:
-        summary = draw(frame, series, asset.lower(), out, half_life=half_life, top=top, title=title,
+        summary = draw(frame, series, asset, out, half_life=half_life, top=top, title=title,
                        price_label=price_label, close_time=close_time, tz=tz)
     except ValueError as exc:
         raise InputError(str(exc)) from None
