@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -34,6 +34,38 @@ class RuleSet:
     rule_where: dict[str, Where] = field(default_factory=dict)
     example_where: dict[tuple[str, int], Where] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    root: str = ""  # the folder (or file) as it was given: every location's path starts with it
+
+    def relocated(self, root: str | Path) -> "RuleSet":
+        """The same rules as read from ``root``, another copy of the folder: locations follow.
+
+        A rule set cached by content (impact.cache) may have been loaded from another copy;
+        its file:line locations must name the files the user is looking at.
+        """
+        new = str(root)
+        if new == self.root or not self.root:
+            return self
+        old_root = Path(self.root)
+
+        def move(path: str) -> str:
+            p = Path(path)
+            if p == old_root:
+                return new
+            try:
+                return str(Path(new) / p.relative_to(old_root))
+            except ValueError:
+                return path
+
+        def where(w: Where) -> Where:
+            return Where(move(w.path), w.line, w.col)
+
+        return replace(
+            self,
+            rule_where={k: where(w) for k, w in self.rule_where.items()},
+            example_where={k: where(w) for k, w in self.example_where.items()},
+            warnings=tuple(replace(p, path=move(p.path)) for p in self.warnings),
+            root=new,
+        )
 
     @property
     def active_rules(self) -> tuple[Rule, ...]:
@@ -124,6 +156,7 @@ def check_ruleset(path: str | Path | None = None) -> tuple[RuleSet | None, list[
             (r.id, j): index.at("rules", r.id, "examples", j) for r in index.rules for j in range(len(r.examples))
         },
         warnings=tuple(p for p in problems if p.severity == "warning"),
+        root=str(root),
     )
     return ruleset, problems
 

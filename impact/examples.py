@@ -8,6 +8,7 @@ examples and compare them the same way: the views *this rule* produced on the ex
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 from impact.collection import RuleSet, Where
@@ -51,6 +52,18 @@ class ExampleResult:
             "status": self.status,
             "passed": self.passed,
         }
+
+
+def authoring_engine(path: str | Path | None = None) -> Any:
+    """An engine built straight from the rule files, for the rule authors' tools.
+
+    ``Engine.from_path`` may serve a rule set cached by content, read from another copy of the
+    folder; the tools report file:line locations, so they always read the files in front of them.
+    """
+    from impact.collection import load_ruleset
+    from impact.engine import Engine
+
+    return Engine(load_ruleset(path))
 
 
 def show_views(views: dict[str, str]) -> str:

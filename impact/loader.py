@@ -14,7 +14,7 @@ from impact.schema import RuleFile
 
 # YAML 1.1 reads these unquoted words as booleans; in a string field that is almost never meant.
 YAML11_BOOLEANS = frozenset(
-    w for b in ("yes", "no", "on", "off", "y", "n", "true", "false") for w in (b, b.upper(), b.capitalize())
+    w for b in ("yes", "no", "on", "off", "true", "false") for w in (b, b.upper(), b.capitalize())
 )
 
 
@@ -95,8 +95,8 @@ def _same_key(key_node: yaml.ScalarNode, step: Any) -> bool:
     return key_node.value == str(step)
 
 
-_TRUE = frozenset({"yes", "on", "true", "y"})
-_FALSE = frozenset({"no", "off", "false", "n"})
+_TRUE = frozenset({"yes", "on", "true"})
+_FALSE = frozenset({"no", "off", "false"})
 
 
 def locate(node: yaml.Node | None, loc: tuple[Any, ...], *, key: bool = False) -> yaml.Node | None:
@@ -189,67 +189,62 @@ def _key_node(mapping: yaml.Node | None, key: Any) -> yaml.Node | None:
 
 
 def validation_problems(exc: ValidationError, node: yaml.Node | None, path: str) -> list[Problem]:
-    problems: list[Problem] = []
+    """pydantic's errors as located problems: E201 unknown key, E202 missing, E203 type, E204 YAML 1.1."""
     errors = [e for e in exc.errors() if not _wrong_branch(e)]
     # a misspelt required key is one mistake: report "unknown key 'descripton' (did you mean ...)" only
     misspelt = set()
     for err in errors:
-        loc = tuple(step for step in err["loc"] if not _is_marker(step))
+        loc = _document_loc(err)
         if err["type"] == "extra_forbidden":
             close = difflib.get_close_matches(str(loc[-1]), _known_fields(RuleFile, loc), n=1, cutoff=0.6)
             misspelt.update((loc[:-1], c) for c in close)
+    problems: list[Problem] = []
+    seen: set[tuple[int, int, str]] = set()  # one problem per position and code (unions report each branch)
     for err in errors:
-        if err["type"] == "missing" and (tuple(err["loc"][:-1]), err["loc"][-1]) in misspelt:
+        loc = _document_loc(err)
+        if err["type"] == "missing" and (loc[:-1], loc[-1]) in misspelt:
             continue
-        loc = tuple(step for step in err["loc"] if not _is_marker(step))
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            target = locate(node, loc, key=True)
-            name = str(loc[-1])
-            written = _yaml11_boolean(target)
-            if written is not None:
-                code, msg = "E204", f"key {written} is read as the boolean {name} (YAML 1.1); quote it: '{written}'"
-            else:
-                hint = suggest(name, _known_fields(RuleFile, loc))
-                code, msg = "E201", f"unknown key {name!r}{hint}"
-        elif kind == "invalid_key":
-            value = err.get("input")
-            parent = locate(node, loc[:-1])
-            target = _key_node(parent, value) or parent
-            written = _yaml11_boolean(target)
-            if written is not None and isinstance(value, bool):
-                code, msg = "E204", f"key {written} is read as the boolean {value} (YAML 1.1); quote it: '{written}'"
-            else:
-                code, msg = "E203", f"key {value!r} is not a string; quote it"
-        elif kind == "missing":
-            target = locate(node, loc[:-1])
-            code, msg = "E202", f"missing required key {loc[-1]!r}"
-        else:
-            target = locate(node, loc)
-            where = ".".join(str(p) for p in loc)
-            written = _yaml11_boolean(target)
-            if written is not None and isinstance(err.get("input"), bool):
-                code = "E204"
-                msg = (f"{where}: {written} is read as the boolean {err['input']} (YAML 1.1 reads yes/no/on/off "
-                       f"as booleans); quote it: '{written}'")
-            elif kind == "string_type" and isinstance(target, yaml.ScalarNode) and not target.style:
-                code = "E203"
-                msg = f"{where}: {target.value} is not read as text (YAML reads it as a {_yaml_type(err.get('input'))}); quote it: '{target.value}'"
-            else:
-                code = "E203"
-                msg = f"{where}: {err['msg']}"
-        if target is None:
-            problems.append(Problem(path, 1, 1, code, msg))
-        else:
-            problems.append(_problem(path, target, code, msg))
-    # one problem per position and code is enough (unions report each branch)
-    seen: set[tuple[int, int, str]] = set()
-    unique = []
-    for p in problems:
-        if (p.line, p.col, p.code) not in seen:
-            seen.add((p.line, p.col, p.code))
-            unique.append(p)
-    return unique
+        target, code, msg = _describe(err, loc, node)
+        problem = _problem(path, target, code, msg) if target is not None else Problem(path, 1, 1, code, msg)
+        if (problem.line, problem.col, problem.code) not in seen:
+            seen.add((problem.line, problem.col, problem.code))
+            problems.append(problem)
+    return problems
+
+
+def _document_loc(err: Any) -> tuple[Any, ...]:
+    return tuple(step for step in err["loc"] if not _is_marker(step))
+
+
+def _describe(err: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[yaml.Node | None, str, str]:
+    """(node to point at, code, message) for one pydantic error."""
+    kind, value = err["type"], err.get("input")
+    if kind == "extra_forbidden":
+        target = locate(node, loc, key=True)
+        written = _yaml11_boolean(target)
+        if written is not None:
+            return target, "E204", f"key {written} is read as the boolean {loc[-1]} (YAML 1.1); quote it: '{written}'"
+        name = str(loc[-1])
+        return target, "E201", f"unknown key {name!r}{suggest(name, _known_fields(RuleFile, loc))}"
+    if kind == "invalid_key":
+        parent = locate(node, loc[:-1])
+        target = _key_node(parent, value) or parent
+        written = _yaml11_boolean(target)
+        if written is not None and isinstance(value, bool):
+            return target, "E204", f"key {written} is read as the boolean {value} (YAML 1.1); quote it: '{written}'"
+        return target, "E203", f"key {value!r} is not a string; quote it"
+    if kind == "missing":
+        return locate(node, loc[:-1]), "E202", f"missing required key {loc[-1]!r}"
+    target = locate(node, loc)
+    where = ".".join(str(p) for p in loc)
+    written = _yaml11_boolean(target)
+    if written is not None and isinstance(value, bool):
+        return target, "E204", (f"{where}: {written} is read as the boolean {value} (YAML 1.1 reads yes/no/on/off "
+                                f"as booleans); quote it: '{written}'")
+    if kind == "string_type" and isinstance(target, yaml.ScalarNode) and not target.style:
+        return target, "E203", (f"{where}: {target.value} is not read as text (YAML reads it as a "
+                                f"{_yaml_type(value)}); quote it: '{target.value}'")
+    return target, "E203", f"{where}: {err['msg']}"
 
 
 def load_rule_file(

@@ -73,11 +73,11 @@ def _load(config: pytest.Config, folder: Path) -> Any:
     """(engine, ruleset) of a rule folder, or the RuleError it raised; loaded once per session."""
     loaded = config.stash[_LOADED]
     if folder not in loaded:
-        from impact.engine import Engine
         from impact.errors import RuleError
+        from impact.examples import authoring_engine
 
         try:
-            engine = Engine.from_path(folder)
+            engine = authoring_engine(folder)
             loaded[folder] = (engine, engine.ruleset)
         except RuleError as exc:
             loaded[folder] = exc

@@ -123,7 +123,7 @@ def test_the_plugin_reports_a_wrong_expectation_at_its_line(tmp_path):
     shown = out.stdout.decode()
     assert out.returncode == 1
     assert f"{target}:{line}:9: " in shown and "expected: gold: bullish" in shown and "got:      gold: bearish" in shown
-    assert f"FAILED rules/geopolitics.yaml::" in shown
+    assert "FAILED rules/geopolitics.yaml::" in shown
 
 
 def test_a_rule_folder_that_does_not_load_is_a_located_collection_error(tmp_path):
@@ -141,3 +141,12 @@ def test_one_file_is_tested_with_its_folder(tmp_path):
     data = json.loads(impact("rules", "test", str(target), "--format", "json").stdout)
     assert {Path(r["path"]).name for r in data["rules"]} == {"geopolitics.yaml"}
     assert (target.name, line, 9) in failures(target)
+
+
+def test_locations_follow_the_copy_of_the_folder_they_are_read_from(tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(RULES, copy)
+    ruleset = load_ruleset(RULES).relocated(copy)
+    assert all(Path(w.path).parent == copy for w in ruleset.rule_where.values())
+    assert all(Path(w.path).parent == copy for w in ruleset.example_where.values())
+    assert ruleset.relocated(copy) is ruleset and ruleset.hash == load_ruleset(copy).hash

@@ -1,6 +1,5 @@
 """`impact explain --trace` on real articles: why each rule fired or not, and how votes were weighed."""
 
-import json
 import math
 import subprocess
 import sys

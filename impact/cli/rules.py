@@ -64,20 +64,19 @@ def test(
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Run every rule's examples: per rule what was expected and what came out. Exit 1 on failure."""
-    from impact.engine import Engine
-    from impact.examples import run_examples, show_views
+    from impact.examples import authoring_engine, run_examples, show_views
     from impact.trace import why_not
 
     wanted = set(rule) if rule else None
     target = Path(path) if path is not None else None
     if target is not None and target.is_file():
         # one file is tested in the context of its folder: its events and assets may live elsewhere
-        engine = Engine.from_path(target.parent)
+        engine = authoring_engine(target.parent)
         here = target.parent / target.name
         in_file = {r.id for r in engine.ruleset.rules if Path(engine.ruleset.rule_where[r.id].path) == here}
         wanted = in_file & wanted if wanted else in_file
     else:
-        engine = Engine.from_path(path)
+        engine = authoring_engine(path)
     if rule:
         unknown = sorted(set(rule) - {r.id for r in engine.ruleset.rules})
         if unknown:
@@ -154,7 +153,7 @@ def schema(
     except OSError as exc:
         from impact.cli.app import fail
 
-        raise fail(f"{output}: {exc.strerror or exc}")
+        raise fail(f"{output}: {exc.strerror or exc}") from None
     stderr().print(f"wrote {output}; put  # yaml-language-server: $schema=<path to it>  at the top of a rule file",
                    style="dim", markup=False)
 
@@ -178,7 +177,7 @@ def new(
     except ScaffoldError as exc:
         from impact.cli.app import fail
 
-        raise fail(str(exc))
+        raise fail(str(exc)) from None
     for path in done.created:
         typer.echo(f"created {path}")
     con = stderr()
