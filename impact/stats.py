@@ -199,7 +199,8 @@ class DocResult:
     seconds: float
 
 
-def engine_result(engine: Any, text: str) -> DocResult:
+def engine_result(engine: Any, text: str, min_score: float = 0.0) -> DocResult:
+    """What the engine said about one text; bullish/bearish views with |score| < min_score count as silent."""
     t0 = time.perf_counter()
     tr = engine.trace(text)
     seconds = time.perf_counter() - t0
@@ -211,7 +212,10 @@ def engine_result(engine: Any, text: str) -> DocResult:
         f.event for f in tr.facts
         if not (f.flag("negated") or f.flag("reversed") or f.flag("conditional"))
     }
-    return DocResult({s.asset: s.direction for s in tr.report.signals}, rule_views, events, seconds)
+    net = {
+        s.asset: s.direction for s in tr.report.signals if s.direction == "neutral" or abs(s.score) >= min_score
+    }
+    return DocResult(net, rule_views, events, seconds)
 
 
 _SENT_RE = re.compile(r"[^。！？；!?;.\n]+(?:[。！？；!?;.\n]|$)")
@@ -278,10 +282,16 @@ def corpus_stats(
     labels: str | None = "auto",
     label_map: Iterable[str] = (),
     baseline: bool = False,
+    min_score: float = 0.0,
 ) -> dict[str, Any]:
-    """Evaluate every record and summarise per rule, per asset, per event type. JSON-ready."""
+    """Evaluate every record and summarise per rule, per asset, per event type. JSON-ready.
+
+    ``min_score``: a net bullish or bearish view counts only when its |score| reaches it (the
+    precision/coverage trade-off of a user who acts on strong signals only); per-rule figures are
+    not affected.
+    """
     ruleset = engine.ruleset
-    scorer = NaiveBaseline(ruleset) if baseline else (lambda text: engine_result(engine, text))
+    scorer = NaiveBaseline(ruleset) if baseline else (lambda text: engine_result(engine, text, min_score))
     rule_ids = ["naive.baseline"] if baseline else [r.id for r in ruleset.active_rules]
     all_assets = list(ruleset.assets)
 
@@ -404,6 +414,7 @@ def corpus_stats(
         "documents": n_docs,
         "ruleset": engine.ruleset_hash,
         "scorer": "naive-baseline" if baseline else "engine",
+        "min_score": min_score,
         "labels": None if scheme is None else {"field": scheme.field, "kind": scheme.kind},
     }
     ts = sorted(times)

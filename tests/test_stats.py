@@ -111,3 +111,15 @@ def test_cli_errors_are_messages_with_exit_2(tmp_path):
     assert missing.exit_code == 2
     unmapped = write_jsonl(tmp_path, [{"id": 1, "text": "x", "tone": "up"}], "tone.jsonl")
     assert runner.invoke(app, ["rules", "stats", str(unmapped), "--labels", "tone"]).exit_code == 2
+
+
+def test_min_score_keeps_only_strong_calls(engine, tmp_path):
+    rows = [
+        {"id": "a", "text": "金价大涨2%,创下历史新高,分析师看涨。", "gold_15m": 1},
+        {"id": "b", "text": "特朗普威胁对欧盟商品加征关税。", "gold_15m": -1},
+    ]
+    path = write_jsonl(tmp_path, rows)
+    every = corpus_stats(engine, read_jsonl(path))["assets"][0]
+    strong = corpus_stats(engine, read_jsonl(path), min_score=0.3)["assets"][0]
+    assert (every["calls"], every["correct"]) == (2, 1)
+    assert (strong["calls"], strong["correct"]) == (1, 1)

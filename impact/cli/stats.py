@@ -35,6 +35,10 @@ def stats(
         help="VALUE=ASSET:DIRECTION, VALUE=none or TYPE=EVENT[,EVENT] (repeatable); overrides the built-in mapping",
     ),
     baseline: bool = typer.Option(False, "--baseline", help="score the naive 'asset word + up/down word' baseline instead"),
+    min_score: float = typer.Option(
+        0.0, "--min-score", min=0.0, max=1.0,
+        help="per-asset figures: a net bullish/bearish view counts only with |score| >= this",
+    ),
     format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
     top: int = typer.Option(10, "--top", help="table: how many conflicting rule pairs to list"),
     debug: bool = typer.Option(False, "--debug"),
@@ -44,7 +48,7 @@ def stats(
     from impact.stats import corpus_stats, read_jsonl, to_csv_rows
 
     engine = Engine.from_path(rules)
-    result = corpus_stats(engine, read_jsonl(corpus), labels, label_map or (), baseline=baseline)
+    result = corpus_stats(engine, read_jsonl(corpus), labels, label_map or (), baseline=baseline, min_score=min_score)
     if format is StatsFormat.json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif format is StatsFormat.csv:
@@ -66,7 +70,8 @@ def _table(s: dict[str, Any], top: int) -> None:
     con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
     lab = s["labels"]
     t = s["timing"]["per_document_ms"]
-    con.print(f"{s['documents']} documents, scorer {s['scorer']}, rule set {s['ruleset']}, "
+    con.print(f"{s['documents']} documents, scorer {s['scorer']}"
+              f"{', min score ' + str(s['min_score']) if s.get('min_score') else ''}, rule set {s['ruleset']}, "
               f"labels {lab['field'] + ' (' + lab['kind'] + ')' if lab else 'none'}")
     con.print(f"time per document (ms): mean {t['mean']}, p50 {t['p50']}, p90 {t['p90']}, p99 {t['p99']}, max {t['max']}")
 
