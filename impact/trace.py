@@ -23,7 +23,8 @@ from rich.text import Text
 from impact.engine import Engine, Trace
 from impact.matcher import GROUP, MODIFIER, NONE, TRIGGER
 from impact.resolve import AFTER_CONTRAST, BASIS, BEFORE_CONTRAST, FUTURE, HEDGED, Vote
-from impact.schema import Event, Rule
+from impact.collection import RuleSet
+from impact.schema import Rule
 
 _FLAGS = ("negated", "reversed", "conditional")
 
@@ -55,7 +56,7 @@ def trace_dict(tr: Trace, engine: Engine) -> dict[str, Any]:
         ],
         "fired": [{"rule": rule, "facts": ids} for rule, ids in tr.fired],
         "rules": [
-            _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset.events)
+            _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset)
             for rule in engine.ruleset.active_rules
             if any(ref.event in terms_by_event for ref in rule.when.refs())
         ],
@@ -93,7 +94,7 @@ def _term_uses(tr: Trace, engine: Engine) -> tuple[dict[str, list[tuple[int, int
 
 
 def _rule_trace(
-    tr: Trace, rule: Rule, terms_by_event: dict, orig: Any, fact: Any, events_of: dict[str, Event]
+    tr: Trace, rule: Rule, terms_by_event: dict, orig: Any, fact: Any, ruleset: RuleSet
 ) -> dict[str, Any]:
     fired_on = [ids for rid, ids in tr.fired if rid == rule.id]
     events = []
@@ -108,7 +109,7 @@ def _rule_trace(
             "terms": [dict(orig(a, b), role=role) for a, b, role in terms_by_event.get(ref.event, [])],
             "facts": [dict(fact(f), matches_rule=f in matching) for f in facts],
             "near_misses": [{"trigger": orig(*m.trigger), "reason": m.reason} for m in misses],
-            "verdict": _verdict(ref.event, want, facts, matching, misses, terms_by_event.get(ref.event, []), events_of),
+            "verdict": _verdict(ref.event, want, facts, matching, misses, terms_by_event.get(ref.event, []), ruleset),
             "ok": bool(matching),
         })
     if fired_on:
@@ -117,7 +118,8 @@ def _rule_trace(
         )
         why = "fired on " + "; ".join(f"{k} (x{n})" if n > 1 else k for k, n in counts.items())
         also = [e["verdict"] for e in events if e["facts"] and any(not f["matches_rule"] for f in e["facts"])]
-        also += [f"{e['event']}: near miss, {m['reason']}" for e in events for m in e["near_misses"]]
+        also += [f"{e['event']}: near miss, {_spelled_out(e['event'], m['reason'], ruleset)}"
+                 for e in events for m in e["near_misses"]]
         if also:
             why += " (elsewhere: " + "; ".join(dict.fromkeys(also)) + ")"
     elif rule.when.mode == "all":
@@ -129,7 +131,7 @@ def _rule_trace(
 
 
 def _verdict(
-    event: str, want: dict[str, bool], facts: list, matching: list, misses: list, terms: list, events: dict[str, Event]
+    event: str, want: dict[str, bool], facts: list, matching: list, misses: list, terms: list, ruleset: RuleSet
 ) -> str:
     if matching:
         return f"{event}: found"
@@ -139,7 +141,7 @@ def _verdict(
         detail += " and the rule asks " + ", ".join(f"{k}: {str(want[k]).lower()}" for k in wrong)
         return f"{event}: found, but {detail}"
     if misses:
-        reasons = list(dict.fromkeys(_spelled_out(event, m.reason, events) for m in misses))
+        reasons = list(dict.fromkeys(_spelled_out(event, m.reason, ruleset) for m in misses))
         return f"{event}: trigger found, but {'; '.join(reasons)}"
     if terms:
         roles = sorted({role for _, _, role in terms})
@@ -147,17 +149,22 @@ def _verdict(
     return f"{event}: not in the text"
 
 
-def _spelled_out(event: str, reason: str, events: dict[str, Event]) -> str:
+def _spelled_out(event: str, reason: str, ruleset: RuleSet) -> str:
     """'condition all[0] has no term ...' with a few of that group's terms, so the author sees which."""
-    spec = events.get(event)
+    spec = ruleset.events.get(event)
     if spec is None or not reason.startswith("condition all["):
         return reason
     g = int(reason[len("condition all["):].split("]", 1)[0])
     if g >= len(spec.all):
         return reason
-    terms = (spec.all[g].zh + spec.all[g].en)[:5]
-    more = ", ..." if len(spec.all[g].zh + spec.all[g].en) > 5 else ""
-    return reason.replace(f"all[{g}]", f"all[{g}] ({', '.join(terms)}{more})", 1)
+    terms: list[str] = []
+    for lang in ("zh", "en"):
+        for term in getattr(spec.all[g], lang):
+            lexicon = ruleset.lexicons.get(term[1:]) if term.startswith("@") else None
+            terms += getattr(lexicon, lang) if lexicon is not None else [term]
+    terms = list(dict.fromkeys(terms))
+    shown = ", ".join(terms[:5]) + (", ..." if len(terms) > 5 else "")
+    return reason.replace(f"all[{g}]", f"all[{g}] ({shown})", 1)
 
 
 def _not_fired(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
@@ -176,7 +183,7 @@ def _not_fired(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
             facts = [f for f in tr.facts if f.event == r.event]
             matching = [f for f in facts if all(f.flag(k) == v for k, v in want.items())]
             misses = [m for m in tr.near_misses if m.event == r.event]
-            reasons.append(_verdict(r.event, want, facts, matching, misses, [], engine.ruleset.events))
+            reasons.append(_verdict(r.event, want, facts, matching, misses, [], engine.ruleset))
         out.append({"rule": rule.id, "when": rule.when.mode, "reasons": reasons})
     return out
 
@@ -242,7 +249,7 @@ def why_not(engine: Engine, rule_id: str, text: str) -> str:
         s, e = tr.offsets.start(a), tr.offsets.end(b)
         return {"start": s, "end": e, "text": tr.text[s:e]}
 
-    entry = _rule_trace(tr, rule, terms_by_event, orig, lambda f: {"id": f.id}, engine.ruleset.events)
+    entry = _rule_trace(tr, rule, terms_by_event, orig, lambda f: {"id": f.id}, engine.ruleset)
     if not entry["fired"] and not any(e["terms"] for e in entry["events"]):
         return "not fired: no term of its events is in the text"
     return entry["why"]
