@@ -531,7 +531,9 @@ def lint_path(path: object = None, ignore: Iterable[str] = ()) -> list[Problem]:
     """Every problem of a rule folder (default: the bundled pack), less the ignored codes.
 
     A single file is checked in the context of its folder (its events and assets may live in
-    the folder's other files) and only its own problems are reported.
+    the folder's other files) and only its own problems are reported. A warning on a line that
+    ends with ``# noqa: W407`` (or a bare ``# noqa``) is left out; errors cannot be silenced,
+    since the folder does not load with them.
     """
     from pathlib import Path
 
@@ -544,4 +546,34 @@ def lint_path(path: object = None, ignore: Iterable[str] = ()) -> list[Problem]:
     else:
         _, problems = check_ruleset(target)
     skip = {c.strip().upper() for c in ignore}
-    return [p for p in problems if p.code not in skip and p.code[:1] + "*" not in skip]
+    kept = [p for p in problems if p.code not in skip and p.code[:1] + "*" not in skip]
+    lines: dict[str, list[str]] = {}
+    return [p for p in kept if not (p.severity == "warning" and p.code in _noqa(lines, p.path, p.line))]
+
+
+_NOQA = re.compile(r"#\s*noqa\b(?::\s*([A-Z0-9, ]+))?", re.IGNORECASE)
+
+
+def _noqa(cache: dict[str, list[str]], path: str, line: int) -> frozenset[str]:
+    """The codes a ``# noqa`` comment on that line of that file silences (``cache``: files read)."""
+    if path not in cache:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                cache[path] = handle.read().splitlines()
+        except (OSError, UnicodeDecodeError):
+            cache[path] = []
+    text = cache[path][line - 1] if 0 < line <= len(cache[path]) else ""
+    match = _NOQA.search(text)
+    if match is None:
+        return frozenset()
+    if not match.group(1):
+        return _ALL
+    return frozenset(c.strip().upper() for c in match.group(1).split(",") if c.strip())
+
+
+class _All(frozenset):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ALL = _All()

@@ -154,3 +154,16 @@ def test_one_file_is_linted_in_the_context_of_its_folder(tmp_path):
         f"{target}:{i + 1}:5: E201 unknown key 'rationalle' (did you mean 'rationale'?)"]
     clean = impact("rules", "lint", str(RULES / "assets.yaml"))  # its events live in other files: no E302
     assert clean.returncode == 0 and ": E" not in clean.stdout.decode()
+
+
+def test_a_noqa_comment_silences_warnings_on_its_line_but_never_errors(tmp_path):
+    for base in (FIXTURES / "_base").glob("*.yaml"):
+        shutil.copy(base, tmp_path / base.name)
+    text = (FIXTURES / "42-duplicate-term.yaml").read_text(encoding="utf-8")
+    target = tmp_path / "r.yaml"
+    target.write_text(text.replace("Strike]}", "Strike]}  # noqa: W407"), encoding="utf-8")
+    assert lint_path(tmp_path) == []
+    target.write_text(text.replace("Strike]}", "Strike]}  # noqa: W401"), encoding="utf-8")
+    assert [p.code for p in lint_path(tmp_path)] == ["W407"]
+    target.write_text(text.replace("Strike]}", "Strike, 2025]}  # noqa"), encoding="utf-8")
+    assert [p.code for p in lint_path(tmp_path)] == ["E203"]
