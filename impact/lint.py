@@ -293,49 +293,93 @@ class NegativeExample(Validator):
                 yield self.problem(index.at("rules", rule.id, "id"), f"rule {rule.id!r} has no negative example")
 
 
-def nested_quantifier(pattern: str) -> bool:
-    """Whether a repeated group contains another unbounded repeat, as in ``(a+)+`` or ``(\\w*x)*``.
+_SAMPLE = "".join(map(chr, (*range(0x20, 0x250), *range(0x3000, 0x3040), *range(0x4E00, 0x4E80), *range(0xFF00, 0xFF60))))
 
-    Parsed with Python's regex parser (RE2 syntax is close to a subset of it); a pattern it
-    cannot parse is left to E304.
+
+def nested_quantifier(pattern: str) -> bool:
+    """Whether a repeated group holds another repeat and nothing that fixes where one pass ends.
+
+    ``(a+)+``, ``(\\w+\\s?)+`` and ``(a*)*`` can split one input into passes in exponentially many
+    ways, which a backtracking engine tries one by one; ``(\\d+,)*`` and ``(\\s*,\\s*)+`` cannot,
+    because each pass must contain a mandatory character (the comma) that the inner repeats never
+    match. That is the check: star height above one, unless such a separator exists (characters
+    compared on a sample of Latin, CJK and full-width text). Parsed with Python's regex parser
+    (RE2 syntax is close to a subset of it); a pattern it cannot parse is left to E304.
     """
     try:
-        from re import _parser as parser  # type: ignore[attr-defined]
+        from re import _compiler as compiler, _parser as parser  # type: ignore[attr-defined]
 
         tree = parser.parse(pattern)
     except Exception:
         return False
     repeats = {parser.MAX_REPEAT, parser.MIN_REPEAT, getattr(parser, "POSSESSIVE_REPEAT", None)}
+    atoms = {parser.LITERAL, parser.NOT_LITERAL, parser.IN, parser.ANY}
 
-    def walk(items: Iterable, inside: bool) -> bool:
+    def many(av: tuple) -> bool:
+        return av[1] == parser.MAXREPEAT or av[1] > 1
+
+    def chars(item: tuple) -> frozenset[str]:
+        try:
+            rx = compiler.compile(parser.SubPattern(tree.state, [item]), 0)
+        except Exception:
+            return frozenset(_SAMPLE)
+        return frozenset(c for c in _SAMPLE if rx.fullmatch(c))
+
+    def repeated_atoms(items: Iterable, under: bool = False) -> list[tuple]:
+        """Atoms that some repeat inside ``items`` may match more than once."""
+        out = []
         for op, av in items:
             if op in repeats:
-                lo, hi, sub = av
-                many = hi == parser.MAXREPEAT or hi > 1
-                if many and inside and _can_repeat(sub):
+                out += repeated_atoms(av[2], under or many(av))
+            elif op is parser.SUBPATTERN:
+                out += repeated_atoms(av[-1], under)
+            elif op is parser.BRANCH:
+                out += [a for branch in av[1] for a in repeated_atoms(branch, under)]
+            elif op in atoms and under:
+                out.append((op, av))
+        return out
+
+    def mandatory_atoms(items: Iterable) -> list[tuple]:
+        """Atoms every pass must match once, outside any repeat."""
+        out = []
+        for op, av in items:
+            if op in atoms:
+                out.append((op, av))
+            elif op is parser.SUBPATTERN:
+                out += mandatory_atoms(av[-1])
+        return out
+
+    def dangerous(body: Iterable) -> bool:
+        inner = repeated_atoms(body)
+        if not inner:
+            return False
+        matched = frozenset().union(*(chars(a) for a in inner))
+        return not any(chars(a) and not (chars(a) & matched) for a in mandatory_atoms(body))
+
+    def walk(items: Iterable) -> bool:
+        for op, av in items:
+            if op in repeats:
+                if many(av) and dangerous(av[2]):
                     return True
-                if walk(sub, inside or many):
+                if walk(av[2]):
                     return True
             elif op is parser.SUBPATTERN:
-                if walk(av[-1], inside):
+                if walk(av[-1]):
                     return True
             elif op is parser.BRANCH:
-                if any(walk(branch, inside) for branch in av[1]):
+                if any(walk(branch) for branch in av[1]):
                     return True
             elif op in (parser.ASSERT, parser.ASSERT_NOT):
-                if walk(av[1], inside):
+                if walk(av[1]):
                     return True
         return False
 
-    def _can_repeat(sub: Iterable) -> bool:
-        return any(op is not parser.AT for op, _ in sub)
-
-    return walk(tree, False)
+    return walk(tree)
 
 
 class RegexBacktracking(Validator):
     code = "W405"
-    summary = "a regex nests quantifiers: catastrophic backtracking in a backtracking engine"
+    summary = "a regex repeats a group that holds a repeat and no separator: catastrophic backtracking elsewhere"
     bad = "regex: ['(\\d+)+%']"
     good = "regex: ['\\d+%']"
 

@@ -123,7 +123,10 @@ def test_a_yaml_syntax_error_in_a_bundled_file_is_reported_at_its_line(tmp_path)
 
 
 @pytest.mark.parametrize("pattern, nested", [
-    ("(a+)+$", True), ("(\\d+,)*\\d+", True), ("(x*y)+", True), ("(?:[a-z]+ ?){2,}", True),
+    ("(a+)+$", True), ("(a*)*", True), ("(\\w+\\s?)+", True), ("(?:[a-z]+ ?){2,}", True), ("(a+b?a)+", True),
+    ("(.*a){10}", True),
+    # a mandatory separator the inner repeats never match fixes where each pass ends
+    ("(\\d+,)*\\d+", False), ("(x*y)+", False), ("(\\s*,\\s*)+", False), ("((ab)*c)*", False),
     ("a+b+", False), ("(ab)+", False), ("(a|b)+c", False), ("[0-9][0-9,.]*\\s*美元", False), ("(a+)?b", False),
 ])
 def test_nested_quantifiers_are_found(pattern, nested):
