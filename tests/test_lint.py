@@ -170,3 +170,12 @@ def test_a_noqa_comment_silences_warnings_on_its_line_but_never_errors(tmp_path)
     assert [p.code for p in lint_path(tmp_path)] == ["W407"]
     target.write_text(text.replace("Strike]}", "Strike, 2025]}  # noqa"), encoding="utf-8")
     assert [p.code for p in lint_path(tmp_path)] == ["E203"]
+
+
+def test_a_code_is_explained_with_a_bad_and_a_good_example():
+    out = impact("rules", "lint", "--explain", "w405")
+    assert out.returncode == 0
+    assert out.stdout.decode().splitlines() == [
+        f"W405  {CODES['W405']}", "  bad:  regex: ['(\\d+)+%']", "  good: regex: ['\\d+%']"]
+    wrong = impact("rules", "lint", "--explain", "E10")
+    assert wrong.returncode == 2 and "did you mean 'E102'?" in wrong.stderr.decode()

@@ -26,14 +26,27 @@ def lint(
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="codes to leave out, e.g. W401 or W* (repeatable)"),
     strict: bool = typer.Option(False, "--strict", help="warnings fail too (exit 1)"),
     codes: bool = typer.Option(False, "--codes", help="list every code with what it checks, and exit"),
+    explain: Optional[str] = typer.Option(None, "--explain", metavar="CODE", help="what CODE checks, bad and good"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Check rule files: every problem as path:line:col: CODE message. Exit 1 on errors."""
-    from impact.lint import CODES, lint_path
+    from impact.lint import CODES, VALIDATORS, lint_path
 
     if codes:
         for code, summary in CODES.items():
             typer.echo(f"{code}  {summary}")
+        return
+    if explain is not None:
+        code = explain.strip().upper()
+        if code not in CODES:
+            from impact.cli.app import fail
+            from impact.loader import suggest
+
+            raise fail(f"no lint code {explain!r}{suggest(code, list(CODES))}")
+        typer.echo(f"{code}  {CODES[code]}")
+        for v in VALIDATORS:
+            if v.code == code:
+                typer.echo(f"  bad:  {v.bad}\n  good: {v.good}")
         return
     if path is not None and not Path(path).exists():
         from impact.cli.app import fail
