@@ -179,3 +179,33 @@ def test_a_code_is_explained_with_a_bad_and_a_good_example():
         f"W405  {CODES['W405']}", "  bad:  regex: ['(\\d+)+%']", "  good: regex: ['\\d+%']"]
     wrong = impact("rules", "lint", "--explain", "E10")
     assert wrong.returncode == 2 and "did you mean 'E102'?" in wrong.stderr.decode()
+
+
+def test_random_edits_of_the_bundled_pack_never_crash_lint_and_stay_located(tmp_path):
+    import random
+
+    rng = random.Random(4)
+    files = sorted(RULES.glob("*.yaml"))
+    for trial in range(30):
+        folder = tmp_path / f"t{trial}"
+        shutil.copytree(RULES, folder)
+        target = folder / rng.choice(files).name
+        lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(lines))
+            edit = rng.choice(["delete", "repeat", "indent", "character", "norway"])
+            if edit == "delete":
+                del lines[i]
+            elif edit == "repeat":
+                lines.insert(i, lines[i])
+            elif edit == "indent":
+                lines[i] = "  " + lines[i]
+            elif edit == "character":
+                j = rng.randrange(len(lines[i]) or 1)
+                lines[i] = lines[i][:j] + rng.choice("{}[]:,-&*!|>\"'#@ ") + lines[i][j:]
+            else:
+                lines[i] = lines[i].replace("gold", "NO").replace("bullish", "on")
+        target.write_text("".join(lines), encoding="utf-8")
+        for problem in lint_path(folder):
+            length = len(Path(problem.path).read_text(encoding="utf-8").splitlines()) + 1
+            assert 1 <= problem.line <= length and problem.col >= 1 and problem.code[0] in "EW", problem
