@@ -56,7 +56,7 @@ def trace_dict(tr: Trace, engine: Engine) -> dict[str, Any]:
         ],
         "fired": [{"rule": rule, "facts": ids} for rule, ids in tr.fired],
         "rules": [
-            _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset)
+            _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset, engine._parts().rules)
             for rule in engine.ruleset.active_rules
             if any(ref.event in terms_by_event for ref in rule.when.refs())
         ],
@@ -94,7 +94,7 @@ def _term_uses(tr: Trace, engine: Engine) -> tuple[dict[str, list[tuple[int, int
 
 
 def _rule_trace(
-    tr: Trace, rule: Rule, terms_by_event: dict, orig: Any, fact: Any, ruleset: RuleSet
+    tr: Trace, rule: Rule, terms_by_event: dict, orig: Any, fact: Any, ruleset: RuleSet, active: list[Rule]
 ) -> dict[str, Any]:
     fired_on = [ids for rid, ids in tr.fired if rid == rule.id]
     events = []
@@ -127,7 +127,13 @@ def _rule_trace(
         why = "not fired: " + "; ".join(failing or ["every event found, but no fact combination fired"])
     else:
         why = "not fired: " + "; ".join(e["verdict"] for e in events)
-    return {"rule": rule.id, "when": rule.when.mode, "fired": bool(fired_on), "why": why, "events": events}
+    votes = [
+        {"asset": v.asset, "direction": v.direction, "weight": v.weight, "counted": v.counted}
+        for v in tr.votes
+        if active[v.rule_index].id == rule.id
+    ]
+    return {"rule": rule.id, "when": rule.when.mode, "fired": bool(fired_on), "why": why, "events": events,
+            "votes": votes}
 
 
 def _verdict(
@@ -249,7 +255,7 @@ def why_not(engine: Engine, rule_id: str, text: str) -> str:
         s, e = tr.offsets.start(a), tr.offsets.end(b)
         return {"start": s, "end": e, "text": tr.text[s:e]}
 
-    entry = _rule_trace(tr, rule, terms_by_event, orig, lambda f: {"id": f.id}, engine.ruleset)
+    entry = _rule_trace(tr, rule, terms_by_event, orig, lambda f: {"id": f.id}, engine.ruleset, engine._parts().rules)
     if not entry["fired"] and not any(e["terms"] for e in entry["events"]):
         return "not fired: no term of its events is in the text"
     return entry["why"]

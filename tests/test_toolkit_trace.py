@@ -85,3 +85,11 @@ def test_trace_table_on_the_command_line():
     shown = out.stdout.decode()
     assert "sanctions.imposed.gold" in shown and "vetoed by '废除' (none)" in shown
     assert "gold: how the votes were weighed" in shown and "score = (B - S) / (B + S + N)" in shown
+
+
+def test_each_listed_rule_carries_the_votes_it_cast(engine):
+    _, data = traced(engine, "gold-dollar-en")
+    cast = [(r["rule"], v["asset"], v["direction"]) for r in data["rules"] for v in r["votes"]]
+    weighed = [(v["rule"], w["asset"], v["direction"]) for w in data["weighing"] for v in w["votes"]]
+    assert sorted(cast) == sorted(weighed) and cast
+    assert all(r["fired"] for r in data["rules"] if r["votes"])
