@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from typing import Any
+from typing import Any, Collection
 
 from rich.console import Console
 from rich.table import Table
@@ -29,8 +29,11 @@ from impact.schema import Rule
 _FLAGS = ("negated", "reversed", "conditional")
 
 
-def trace_dict(tr: Trace, engine: Engine) -> dict[str, Any]:
-    """Everything ``--trace`` shows, as JSON-ready data; offsets are into the original text."""
+def trace_dict(tr: Trace, engine: Engine, rules: Collection[str] | None = None) -> dict[str, Any]:
+    """Everything ``--trace`` shows, as JSON-ready data; offsets are into the original text.
+
+    ``rules``: list exactly these rules (by id), whether or not their terms occur.
+    """
 
     def orig(a: int, b: int) -> dict[str, Any]:
         s, e = tr.offsets.start(a), tr.offsets.end(b)
@@ -57,8 +60,8 @@ def trace_dict(tr: Trace, engine: Engine) -> dict[str, Any]:
         "fired": [{"rule": rule, "facts": ids} for rule, ids in tr.fired],
         "rules": [
             _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset, engine._parts().rules)
-            for rule in engine.ruleset.active_rules
-            if any(ref.event in terms_by_event for ref in rule.when.refs())
+            for rule in (engine.ruleset.active_rules if rules is None else [engine.ruleset.rule(r) for r in rules])
+            if rules is not None or any(ref.event in terms_by_event for ref in rule.when.refs())
         ],
         "not_fired": _not_fired(tr, engine),
         "weighing": _weighing(tr, engine),
@@ -112,7 +115,11 @@ def _rule_trace(
             "verdict": _verdict(ref.event, want, facts, matching, misses, terms_by_event.get(ref.event, []), ruleset),
             "ok": bool(matching),
         })
-    if fired_on:
+    if rule.status in ("disabled", "deprecated"):
+        why = f"not run: the rule is {rule.status}"
+    elif not any(e["terms"] for e in events):
+        why = "not fired: no term of its events is in the text"
+    elif fired_on:
         counts = Counter(
             " + ".join(f"{tr.facts[i].event} at {orig(*tr.facts[i].trigger)['text']!r}" for i in ids) for ids in fired_on
         )
@@ -256,29 +263,30 @@ def why_not(engine: Engine, rule_id: str, text: str) -> str:
         return {"start": s, "end": e, "text": tr.text[s:e]}
 
     entry = _rule_trace(tr, rule, terms_by_event, orig, lambda f: {"id": f.id}, engine.ruleset, engine._parts().rules)
-    if not entry["fired"] and not any(e["terms"] for e in entry["events"]):
-        return "not fired: no term of its events is in the text"
     return entry["why"]
 
 
-def render_trace(tr: Trace, engine: Engine, console: Console, fmt: str = "table") -> None:
-    data = trace_dict(tr, engine)
+def render_trace(
+    tr: Trace, engine: Engine, console: Console, fmt: str = "table", rules: Collection[str] | None = None
+) -> None:
+    data = trace_dict(tr, engine, rules)
     if fmt == "json":
         console.print_json(json.dumps(data, ensure_ascii=False))
         return
     from impact.render import table
 
     console.print(table(tr.report))
-    rules = Table(title="rules whose terms occur: fired, or the condition that failed", title_justify="left",
+    title = "the rules asked for" if rules is not None else "rules whose terms occur"
+    table_ = Table(title=f"{title}: fired, or the condition that failed", title_justify="left",
                   show_lines=True)
-    rules.add_column("rule")
-    rules.add_column("terms found (role)")
-    rules.add_column("facts: modifiers")
-    rules.add_column("verdict")
+    table_.add_column("rule")
+    table_.add_column("terms found (role)")
+    table_.add_column("facts: modifiers")
+    table_.add_column("verdict")
     def triggered(r: dict[str, Any]) -> bool:
         return r["fired"] or any(e["facts"] or e["near_misses"] for e in r["events"])
 
-    shown = sorted((r for r in data["rules"] if triggered(r)), key=lambda r: not r["fired"])
+    shown = sorted((r for r in data["rules"] if triggered(r) or rules is not None), key=lambda r: not r["fired"])
     for r in shown:
         terms = Text()
         facts = Text()
@@ -295,9 +303,9 @@ def render_trace(tr: Trace, engine: Engine, console: Console, fmt: str = "table"
         verdict = Text(r["why"], style="green" if r["fired"] else "yellow")
         terms.rstrip()
         facts.rstrip()
-        rules.add_row(r["rule"], terms, facts, verdict)
-    console.print(rules)
-    quiet = [r for r in data["rules"] if not triggered(r)]
+        table_.add_row(r["rule"], terms, facts, verdict)
+    console.print(table_)
+    quiet = [r for r in data["rules"] if not triggered(r) and rules is None]
     if quiet:
         listed = "; ".join(
             f"{r['rule']} ({', '.join(dict.fromkeys(t['text'] + ' ' + t['role'] for e in r['events'] for t in e['terms']))})"

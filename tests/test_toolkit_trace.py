@@ -93,3 +93,20 @@ def test_each_listed_rule_carries_the_votes_it_cast(engine):
     weighed = [(v["rule"], w["asset"], v["direction"]) for w in data["weighing"] for v in w["votes"]]
     assert sorted(cast) == sorted(weighed) and cast
     assert all(r["fired"] for r in data["rules"] if r["votes"])
+
+
+def test_asking_about_one_rule_explains_it_even_without_its_terms():
+    path = str(FIXTURES / "articles" / "syria-sanctions-zh.txt")
+    out = subprocess.run([sys.executable, "-m", "impact.cli", "explain", path, "--rule", "sanctions.imposed.gold",
+                          "--rule", "market.glut.metals", "--rule", "inventory.build.metals", "--format", "json"],
+                         capture_output=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    why = {r["rule"]: r["why"] for r in json.loads(out.stdout)["rules"]}
+    assert list(why) == ["sanctions.imposed.gold", "market.glut.metals", "inventory.build.metals"]
+    assert "vetoed by '废除' (none)" in why["sanctions.imposed.gold"]
+    assert why["inventory.build.metals"] == "not fired: no term of its events is in the text"
+    wrong = subprocess.run([sys.executable, "-m", "impact.cli", "explain", path, "--rule", "sanctions.impose.gold"],
+                           capture_output=True, timeout=120)
+    assert wrong.returncode == 2 and "did you mean 'sanctions.imposed.gold'?" in wrong.stderr.decode()

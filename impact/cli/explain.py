@@ -26,6 +26,9 @@ def explain(
     doc_id: Optional[str] = typer.Option(None, "--id", help="document id to put in the report"),
     published_at: Optional[str] = typer.Option(None, "--published-at", help="publication time (ISO 8601)"),
     trace: bool = typer.Option(False, "--trace", help="also show every matched term, fact and near miss"),
+    rule: Optional[list[str]] = typer.Option(
+        None, "--rule", help="with --trace: why this rule fired or not, even without its terms (repeatable)"
+    ),
     debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
     """Explain one document: per asset the net view, and every sentence behind it."""
@@ -34,11 +37,19 @@ def explain(
     text = read_text_arg(path)
     engine = Engine.from_path(rules)
     ident = doc_id if doc_id is not None else (None if path == "-" else path)
-    if trace:
+    if trace or rule:
         from impact.trace import render_trace
 
+        if rule:
+            known = [r.id for r in engine.ruleset.rules]
+            for rule_id in rule:
+                if rule_id not in known:
+                    from impact.cli.app import fail
+                    from impact.loader import suggest
+
+                    raise fail(f"no rule {rule_id!r}{suggest(rule_id, known)}")
         result = engine.trace(text, doc_id=ident, published_at=published_at)
-        render_trace(result, engine, Console(), format.value)
+        render_trace(result, engine, Console(), format.value, rule or None)
         return
     report = engine.evaluate(text, doc_id=ident, published_at=published_at)
     if format is ExplainFormat.json:
