@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from impact.collection import RULE_SUFFIXES
+# Nothing of impact is imported here: this module loads in every pytest session of the
+# environment, and one that has not opted in must not pay for pydantic, YAML or the engine.
 
 _FOLDERS = pytest.StashKey[list[Path]]()
 _LOADED = pytest.StashKey[dict[Path, Any]]()
@@ -61,6 +62,10 @@ def _folder_of(config: pytest.Config, path: Path) -> Path | None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if not parent.config.stash.get(_FOLDERS, []):
+        return None
+    from impact.collection import RULE_SUFFIXES
+
     if file_path.suffix not in RULE_SUFFIXES:
         return None
     folder = _folder_of(parent.config, file_path.resolve())
@@ -70,7 +75,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 def _load(config: pytest.Config, folder: Path) -> Any:
-    """(engine, ruleset) of a rule folder, or the RuleError it raised; loaded once per session."""
+    """(engine, ruleset, rule ids per file) of a rule folder, or its RuleError; loaded once per session."""
     loaded = config.stash[_LOADED]
     if folder not in loaded:
         from impact.errors import RuleError
@@ -78,7 +83,10 @@ def _load(config: pytest.Config, folder: Path) -> Any:
 
         try:
             engine = authoring_engine(folder)
-            loaded[folder] = (engine, engine.ruleset)
+            by_file: dict[Path, list[str]] = {}
+            for rule in engine.ruleset.rules:
+                by_file.setdefault(Path(engine.ruleset.rule_where[rule.id].path).resolve(), []).append(rule.id)
+            loaded[folder] = (engine, engine.ruleset, by_file)
         except RuleError as exc:
             loaded[folder] = exc
     return loaded[folder]
@@ -103,12 +111,10 @@ class RuleFileCollector(pytest.File):
             if mine:
                 raise RuleFileError("\n".join(str(p) for p in mine))
             return
-        _, ruleset = loaded
-        for rule in ruleset.rules:
-            if Path(ruleset.rule_where[rule.id].path).resolve() != here:
-                continue
-            for i in range(len(rule.examples)):
-                yield ExampleItem.from_parent(self, name=f"{rule.id}[{i}]", rule_id=rule.id, index=i)
+        _, ruleset, by_file = loaded
+        for rule_id in by_file.get(here, []):
+            for i in range(len(ruleset.rule(rule_id).examples)):
+                yield ExampleItem.from_parent(self, name=f"{rule_id}[{i}]", rule_id=rule_id, index=i)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
         if isinstance(excinfo.value, RuleFileError):
@@ -128,13 +134,13 @@ class ExampleItem(pytest.Item):
         self.result: Any = None
 
     def _where(self) -> Any:
-        _, ruleset = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
+        _, ruleset, _ = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
         return ruleset.example_where.get((self.rule_id, self.index), ruleset.rule_where[self.rule_id])
 
     def runtest(self) -> None:
         from impact.examples import run_example
 
-        engine, ruleset = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
+        engine, ruleset, _ = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
         result = run_example(engine, ruleset, self.rule_id, self.index)
         self.result = result
         if result.skipped:
@@ -149,7 +155,7 @@ class ExampleItem(pytest.Item):
         from impact.trace import why_not
 
         r = self.result
-        engine, _ = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
+        engine, _, _ = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
         return "\n".join([
             f"{r.where.path}:{r.where.line}:{r.where.col}: {r.rule} example {r.index}",
             f"    text:     {r.text.strip()}",
