@@ -21,14 +21,15 @@ def impact(*args, cwd=None):
     return run("-m", "impact.cli", *args, cwd=cwd)
 
 
-def bundled_examples() -> int:
-    return sum(len(r.examples) for r in load_ruleset(RULES).rules)
+def examples_in(folder: Path) -> int:
+    return sum(len(r.examples) for r in load_ruleset(folder).rules)
 
 
 def wrong_copy(tmp_path: Path) -> tuple[Path, int]:
     """A copy of the bundled rules with the first `expect: {gold: bearish}` turned bullish; its line."""
     folder = tmp_path / "rules"
     shutil.copytree(RULES, folder)
+    shutil.copytree(folder, tmp_path / "unmodified")  # the pack may be edited while the tests run
     target = folder / "geopolitics.yaml"
     lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
     i = next(i for i, line in enumerate(lines) if "expect: {gold: bearish}" in line)
@@ -42,13 +43,15 @@ def failures(folder: Path) -> set[tuple[str, int, int]]:
     return {(Path(e["path"]).name, e["line"], e["col"]) for r in data["rules"] for e in r["examples"] if e["status"] == "failed"}
 
 
-def test_rules_test_runs_every_bundled_example():
-    out = impact("rules", "test", str(RULES), "--format", "json")
+def test_rules_test_runs_every_bundled_example(tmp_path):
+    folder = tmp_path / "rules"  # a snapshot: the pack may be edited while the tests run
+    shutil.copytree(RULES, folder)
+    out = impact("rules", "test", str(folder), "--format", "json")
     data = json.loads(out.stdout)
-    assert data["passed"] + data["failed"] + data["skipped"] == bundled_examples()
+    assert data["passed"] + data["failed"] + data["skipped"] == examples_in(folder)
     assert out.returncode == (1 if data["failed"] else 0)
     assert all(r["passed"] + r["failed"] <= len(r["examples"]) for r in data["rules"])
-    text = impact("rules", "test", str(RULES)).stdout.decode().splitlines()
+    text = impact("rules", "test", str(folder)).stdout.decode().splitlines()
     assert text[-1] == f"{data['passed']} passed, {data['failed']} failed"
 
 
@@ -60,7 +63,7 @@ def test_a_wrong_expectation_fails_with_its_file_and_line(tmp_path):
     assert f"{target}:{line}:9: FAIL example 0" in shown
     assert "expected: gold: bullish" in shown and "got:      gold: bearish" in shown
     assert "why:      fired on" in shown
-    assert failures(target.parent) == failures(RULES) | {(target.name, line, 9)}
+    assert failures(target.parent) == failures(tmp_path / "unmodified") | {(target.name, line, 9)}
     data = json.loads(impact("rules", "test", str(target.parent), "--format", "json").stdout)
     (bad,) = [e for r in data["rules"] for e in r["examples"] if e["status"] == "failed" and e["path"] == str(target)
               and e["line"] == line]
@@ -98,7 +101,7 @@ def collected(project: Path, *args: str) -> list[str]:
 def test_a_plain_pytest_collects_the_same_examples_once_opted_in(tmp_path):
     project = rule_project(tmp_path, "[pytest]\nimpact_rules = rules\ntestpaths = tests\n")
     items = collected(project)
-    assert len(items) == bundled_examples()
+    assert len(items) == examples_in(project / "rules")
     assert "rules/geopolitics.yaml::sanctions.lifted.gold[0]" in items
     out = run("-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
     cli = json.loads(impact("rules", "test", str(project / "rules"), "--format", "json").stdout)
@@ -112,7 +115,7 @@ def test_without_the_option_no_yaml_is_collected(tmp_path):
     assert collected(project) == []
     out = run("-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
     assert out.returncode == 0 and "1 passed" in out.stdout.decode()
-    assert len(collected(project, "--impact-rules", "rules")) == bundled_examples()
+    assert len(collected(project, "--impact-rules", "rules")) == examples_in(project / "rules")
 
 
 def test_the_plugin_reports_a_wrong_expectation_at_its_line(tmp_path):
@@ -144,9 +147,10 @@ def test_one_file_is_tested_with_its_folder(tmp_path):
 
 
 def test_locations_follow_the_copy_of_the_folder_they_are_read_from(tmp_path):
-    copy = tmp_path / "copy"
-    shutil.copytree(RULES, copy)
-    ruleset = load_ruleset(RULES).relocated(copy)
+    first, copy = tmp_path / "first", tmp_path / "copy"
+    shutil.copytree(RULES, first)
+    shutil.copytree(first, copy)
+    ruleset = load_ruleset(first).relocated(copy)
     assert all(Path(w.path).parent == copy for w in ruleset.rule_where.values())
     assert all(Path(w.path).parent == copy for w in ruleset.example_where.values())
     assert ruleset.relocated(copy) is ruleset and ruleset.hash == load_ruleset(copy).hash
