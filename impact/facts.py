@@ -102,6 +102,9 @@ class FactExtractor:
                 side=ev.subject_side,
             )
         self.subject_events = frozenset(e.index for e in self.events if e.subject)
+        self._trigger_tids = frozenset(
+            tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
+        )
         self.lexicons: dict[str, Lexicon] = {m: ruleset.lexicons[m] for m in MODIFIERS if m in ruleset.lexicons}
         self.asset_regexes = {
             a: tuple(compile_regex(r) for r in spec.not_regex) for a, spec in ruleset.assets.items() if spec.not_regex
@@ -110,30 +113,41 @@ class FactExtractor:
     # -- grouping -------------------------------------------------------------------------
 
     def group(self, hits: list[tuple[int, int, int]], sentences: list[Sentence]) -> dict[int, SentenceHits]:
+        """The hits of each sentence that holds a trigger hit (no other sentence can hold a fact)."""
+        trigger_tids = self._trigger_tids
         starts = [s.start for s in sentences]
-        out: dict[int, SentenceHits] = {}
-        uses = self.matcher.uses
+        triggered: set[int] = set()
         for start, end, tid in hits:
-            i = bisect.bisect_right(starts, start) - 1
-            if i < 0 or end > sentences[i].end:
-                continue
-            bucket = out.get(i)
-            if bucket is None:
-                bucket = out[i] = SentenceHits()
-            for use in uses(tid):
-                kind = use[0]
-                if kind == TRIGGER:
-                    bucket.triggers.setdefault(use[1], []).append((start, end))
-                elif kind == ALIAS:
-                    bucket.aliases.append((start, end, use[1]))
-                elif kind == MODIFIER:
-                    bucket.modifiers.setdefault(use[1], []).append((start, end))
-                elif kind == GROUP:
-                    bucket.groups.setdefault((use[1], use[2]), []).append((start, end))
-                elif kind == NONE:
-                    bucket.nones.setdefault(use[1], []).append((start, end))
-                elif kind == NOT_WITHIN:
-                    bucket.not_within.append((start, end, use[1]))
+            if tid in trigger_tids:
+                i = bisect.bisect_right(starts, start) - 1
+                if i >= 0 and end <= sentences[i].end:
+                    triggered.add(i)
+        out: dict[int, SentenceHits] = {}
+        if not triggered:
+            return out
+        hit_starts = [h[0] for h in hits]
+        uses = self.matcher.uses
+        for i in sorted(triggered):
+            sentence = sentences[i]
+            bucket = out[i] = SentenceHits()
+            for k in range(bisect.bisect_left(hit_starts, sentence.start), bisect.bisect_left(hit_starts, sentence.end)):
+                start, end, tid = hits[k]
+                if end > sentence.end:
+                    continue
+                for use in uses(tid):
+                    kind = use[0]
+                    if kind == TRIGGER:
+                        bucket.triggers.setdefault(use[1], []).append((start, end))
+                    elif kind == ALIAS:
+                        bucket.aliases.append((start, end, use[1]))
+                    elif kind == MODIFIER:
+                        bucket.modifiers.setdefault(use[1], []).append((start, end))
+                    elif kind == GROUP:
+                        bucket.groups.setdefault((use[1], use[2]), []).append((start, end))
+                    elif kind == NONE:
+                        bucket.nones.setdefault(use[1], []).append((start, end))
+                    elif kind == NOT_WITHIN:
+                        bucket.not_within.append((start, end, use[1]))
         return out
 
     # -- facts ----------------------------------------------------------------------------

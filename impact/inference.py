@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import Counter
 from typing import Callable, Sequence
 
 from durable import engine as durable_engine
@@ -37,13 +38,18 @@ class _PrivateHost(durable_engine.Host):
         return
 
 
-def partition(rules: Sequence[Rule]) -> list[list[int]]:
+def partition(rules: Sequence[Rule], events_of: Sequence[set[str]] | None = None) -> list[list[int]]:
     """Split rule indexes into rulesets within the per-ruleset and per-event limits."""
+    if events_of is None:
+        events_of = [{ref.event for ref in rule.when.refs()} for rule in rules]
     bins: list[list[int]] = []
     counts: list[dict[str, int]] = []
-    for idx, rule in enumerate(rules):
-        events = {ref.event for ref in rule.when.refs()}
-        for b, per_event in enumerate(counts):
+    first_open = 0  # bins before this one are full: skipping them keeps 10,000 rules linear
+    for idx, events in enumerate(events_of):
+        while first_open < len(bins) and len(bins[first_open]) >= MAX_RULES_PER_RULESET:
+            first_open += 1
+        for b in range(first_open, len(bins)):
+            per_event = counts[b]
             if len(bins[b]) < MAX_RULES_PER_RULESET and all(per_event.get(e, 0) < MAX_RULES_PER_EVENT for e in events):
                 break
         else:
@@ -56,15 +62,13 @@ def partition(rules: Sequence[Rule]) -> list[list[int]]:
     return bins
 
 
+def flags(negated: bool, reversed_: bool, conditional: bool) -> int:
+    """The three modifiers a rule can ask for, packed in one field (fewer tests per fact)."""
+    return int(negated) | int(reversed_) << 1 | int(conditional) << 2
+
+
 def condition(ref_event: str, negated: bool, reversed_: bool, conditional: bool) -> dict:
-    return {
-        "$and": [
-            {"event": ref_event},
-            {"negated": int(negated)},
-            {"reversed": int(reversed_)},
-            {"conditional": int(conditional)},
-        ]
-    }
+    return {"$and": [{"event": ref_event}, {"m": flags(negated, reversed_, conditional)}]}
 
 
 OnFire = Callable[[int, list[int]], None]
@@ -82,22 +86,34 @@ class Inference:
         self._routes: dict[str, list[str]] = {}
         # (event, negated, reversed, conditional) combinations that some rule of a ruleset accepts:
         # a batch holding one fact that no rule matches is refused whole by durable_rules.
-        self._accepts: dict[str, set[tuple[str, int, int, int]]] = {}
+        self._accepts: dict[str, set[tuple[str, int]]] = {}
+        # Per ruleset, what it takes for at least one of its rules to fire: a ruleset that is given
+        # facts and fires nothing (half of an `all` join) crashes durable_rules in delete_state
+        # (free(): invalid pointer, seen with 2.0.28), so such a ruleset is not asserted at all.
+        self._any_keys: dict[str, set[tuple[str, int]]] = {}
+        self._joins: dict[str, dict[tuple[str, int], list[Counter]]] = {}
         definitions: dict[str, dict] = {}
-        for b, members in enumerate(partition(self._rules)):
+        all_refs = [rule.when.refs() for rule in self._rules]  # refs() builds models: once per rule
+        for b, members in enumerate(partition(self._rules, [{r.event for r in refs} for refs in all_refs])):
             name = f"impact_{b}"
             ruleset: dict[str, dict] = {}
             per_event: dict[str, int] = {}
             for idx in members:
                 rule = self._rules[idx]
-                refs = rule.when.refs()
+                refs = all_refs[idx]
                 conds = [
                     {f"e{k}": condition(r.event, r.negated, r.reversed, r.conditional)} for k, r in enumerate(refs)
                 ]
                 ruleset[f"r{idx}"] = {rule.when.mode: conds, "run": self._action(idx, len(refs))}
                 accepts = self._accepts.setdefault(name, set())
-                for r in refs:
-                    accepts.add((r.event, int(r.negated), int(r.reversed), int(r.conditional)))
+                keys = [(r.event, flags(r.negated, r.reversed, r.conditional)) for r in refs]
+                accepts.update(keys)
+                if rule.when.mode == "any" or len(keys) == 1:
+                    self._any_keys.setdefault(name, set()).update(keys)
+                else:
+                    need = Counter(keys)
+                    for key in need:
+                        self._joins.setdefault(name, {}).setdefault(key, []).append(need)
                 for r in {r.event for r in refs}:
                     per_event[r] = per_event.get(r, 0) + 1
                     routes = self._routes.setdefault(r, [])
@@ -129,6 +145,18 @@ class Inference:
 
         return action
 
+    def _fires(self, name: str, payload: list[dict]) -> bool:
+        """Whether some rule of ruleset ``name`` completes on these facts (conditions are plain
+        equalities, so a rule whose every condition has a fact fires)."""
+        present = Counter((f["event"], f["m"]) for f in payload)
+        any_keys = self._any_keys.get(name, ())
+        if any(key in any_keys for key in present):
+            return True
+        joins = self._joins.get(name, {})
+        return any(
+            all(present[k] >= n for k, n in need.items()) for key in present for need in joins.get(key, ())
+        )
+
     def run(self, facts: Sequence[Fact], on_fire: OnFire) -> None:
         """Assert one document's facts; ``on_fire(rule_index, fact_ids)`` is called per firing."""
         by_ruleset: dict[str, list[dict]] = {}
@@ -136,13 +164,13 @@ class Inference:
             routes = self._routes.get(fact.event)
             if not routes:
                 continue
-            key = (fact.event, int(fact.flag("negated")), int(fact.flag("reversed")), int(fact.flag("conditional")))
+            mods = fact.modifiers
+            key = (fact.event, flags(mods.get("negated", False), mods.get("reversed", False), mods.get("conditional", False)))
             for name in routes:
                 if key in self._accepts[name]:
-                    by_ruleset.setdefault(name, []).append(
-                        {"sid": "", "id": str(fact.id), "event": fact.event,
-                         "negated": key[1], "reversed": key[2], "conditional": key[3]}
-                    )
+                    by_ruleset.setdefault(name, []).append({"sid": "", "id": str(fact.id), "event": fact.event, "m": key[1]})
+        if by_ruleset:
+            by_ruleset = {name: payload for name, payload in by_ruleset.items() if self._fires(name, payload)}
         if not by_ruleset:
             return
         with self._lock:

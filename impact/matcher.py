@@ -1,4 +1,8 @@
-"""Matching: every literal term of a rule set in one Aho-Corasick automaton, one pass per document."""
+"""Matching: every literal term of a rule set in one Aho-Corasick automaton, one pass per document.
+
+The automaton is ahocorasick_rs (Rust, contiguous NFA): on the benchmark corpus it finds the same
+overlapping matches as pyahocorasick two to three times faster, and returns character offsets.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-import ahocorasick
+import ahocorasick_rs
 
 from impact.collection import RuleSet
 from impact.schema import MODIFIERS, Terms
@@ -31,6 +35,12 @@ class _Term:
     word_end: bool
     wildcard: bool
     uses: list[tuple]  # (kind, target[, group])
+    check: int  # which word-boundary checks a hit needs: 0 none, else _START | _END | _WILD
+
+
+_START, _END, _WILD = 1, 2, 4
+# the contiguous NFA scanned fastest of ahocorasick_rs's automata at 1,000 and 10,000 rules
+_IMPLEMENTATION = ahocorasick_rs.Implementation.ContiguousNFA
 
 
 class Matcher:
@@ -39,6 +49,7 @@ class Matcher:
     def __init__(self, ruleset: RuleSet, event_index: dict[str, int]):
         self._terms: list[_Term] = []
         self._by_key: dict[tuple[str, bool], int] = {}
+        self._seen_uses: set[tuple[int, tuple]] = set()
         lex = ruleset.lexicons
 
         def expand(terms: Iterable[str], lang: str) -> Iterable[str]:
@@ -65,12 +76,14 @@ class Matcher:
             for g, group in enumerate(event.all):
                 add_terms(group, (GROUP, idx, g))
             add_terms(event.none, (NONE, idx))
-        automaton = ahocorasick.Automaton()
-        for tid, term in enumerate(self._terms):
-            automaton.add_word(term.text, tid)
-        if self._terms:
-            automaton.make_automaton()
-        self._automaton = automaton
+        del self._seen_uses
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick([t.text for t in self._terms], implementation=_IMPLEMENTATION)
+            if self._terms
+            else None
+        )
+        self._checks = [t.check for t in self._terms]
+        self._lengths = [t.length for t in self._terms]
         self.term_count = len(self._terms)
 
     def _add(self, raw: str, use: tuple) -> None:
@@ -83,12 +96,12 @@ class Matcher:
         if tid is None:
             tid = len(self._terms)
             self._by_key[key] = tid
-            self._terms.append(
-                _Term(text, len(text), _is_word_char(text[0]), _is_word_char(text[-1]), wildcard, [])
-            )
-        uses = self._terms[tid].uses
-        if use not in uses:
-            uses.append(use)
+            ws, we = _is_word_char(text[0]), _is_word_char(text[-1])
+            check = (_START if ws else 0) | (_WILD if wildcard else (_END if we else 0))
+            self._terms.append(_Term(text, len(text), ws, we, wildcard, [], check))
+        if (tid, use) not in self._seen_uses:
+            self._seen_uses.add((tid, use))
+            self._terms[tid].uses.append(use)
 
     def uses(self, tid: int) -> list[tuple]:
         return self._terms[tid].uses
@@ -98,23 +111,23 @@ class Matcher:
 
     def scan(self, norm: str) -> list[tuple[int, int, int]]:
         """All term hits as (start, end, term id), sorted by start, English terms on word bounds."""
-        if not self._terms:
+        if self._automaton is None:
             return []
-        terms = self._terms
+        checks = self._checks
         n = len(norm)
         hits = []
-        for last, tid in self._automaton.iter(norm):
-            term = terms[tid]
-            end = last + 1
-            start = end - term.length
-            if term.word_start and start > 0 and _is_word_char(norm[start - 1]):
-                continue
-            if term.wildcard:
-                while end < n and norm[end].isascii() and norm[end].isalpha():
-                    end += 1
-            elif term.word_end and end < n and _is_word_char(norm[end]):
-                continue
-            hits.append((start, end, tid))
+        append = hits.append
+        for tid, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True):
+            check = checks[tid]
+            if check:  # most Chinese terms need none: no look at the neighbours
+                if check & _START and start > 0 and _is_word_char(norm[start - 1]):
+                    continue
+                if check & _WILD:
+                    while end < n and norm[end].isascii() and norm[end].isalpha():
+                        end += 1
+                elif check & _END and end < n and _is_word_char(norm[end]):
+                    continue
+            append((start, end, tid))
         hits.sort()
         return hits
 

@@ -125,18 +125,22 @@ def _restore_paragraphs(original: str, translated: str) -> str:
     """Put back the newlines of blank-line paragraph breaks (same length, so offsets hold)."""
     if "\n" not in original:
         return translated
-    chars = None
+    pieces: list[str] = []
+    last = 0
     for m in _PARA_RE.finditer(original):
-        if chars is None:
-            chars = list(translated)
-        chars[m.start()] = "\n"
-        chars[m.end() - 1] = "\n"
-    return "".join(chars) if chars is not None else translated
+        a, b = m.start(), m.end()
+        pieces += (translated[last:a], "\n", translated[a + 1 : b - 1], "\n")
+        last = b
+    if not pieces:
+        return translated
+    pieces.append(translated[last:])
+    return "".join(pieces)
 
 
 def detect_language(text: str) -> str:
-    cjk = len(_CJK_RE.findall(text[:20000]))
-    latin = len(_LATIN_RE.findall(text[:20000]))
+    head = text[:20000]
+    cjk = _CJK_RE.subn("", head)[1]  # counts without building a list of one-character strings
+    latin = _LATIN_RE.subn("", head)[1]
     if cjk == 0 and latin == 0:
         return "und"
     if cjk * 2 >= latin:

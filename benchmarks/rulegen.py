@@ -1,0 +1,159 @@
+"""Synthetic rule packs of 100, 1,000 and 10,000 rules, written as YAML rule folders.
+
+    python benchmarks/rulegen.py 1000 [--out benchmarks/out/rules-1000]
+
+A pack is the bundled ``assets.yaml`` and ``modifiers.yaml`` plus files of 100 rules each. Every
+rule has its own event with 3-10 trigger terms per language; about a third of the events add an
+``all`` group, a fifth need a subject asset, a tenth carry an RE2 regex and a tenth a ``none``
+veto; a tenth of the rules join two events (``when: all``) and some ask for a negated or
+conditional event. Terms are invented from finance characters and corpus words (3-5
+characters, 2-3 words), so they occur by chance only; one in 200 is a phrase taken from the
+corpus itself (Chinese 3-4 character n-grams, English word pairs), so that some rules fire. A
+document thus triggers a few rules, not a share of them, as with a real pack whose new rules
+are about other topics: what grows with the pack is the cost of the rules that do not fire. Deterministic for a size (fixed seed); rebuilt only when missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+PER_FILE = 100
+# The corpus repeats a few dozen fixture articles, so any phrase taken from it occurs in hundreds
+# of documents: a share this small keeps each synthetic rule about as likely to fire on a document
+# as a rule of a real pack about a topic the document is not about (a few rules per document).
+REAL_SHARE = 0.005
+
+_ZH_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_EN_WORD = re.compile(r"[a-z]{3,}")
+_ASSETS = ["gold", "usd", "copper", "aluminium", "zinc", "nickel", "tin", "silver"]
+
+
+def _vocabulary(corpus_files: list[Path], limit_bytes: int = 3_000_000) -> tuple[list[str], list[str], list[str]]:
+    """Distinct zh n-grams, en word pairs and en words seen in the corpus (its first bytes)."""
+    zh_grams: set[str] = set()
+    en_pairs: set[str] = set()
+    en_words: set[str] = set()
+    for path in corpus_files:
+        seen = 0
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                text = json.loads(line)["text"]
+                seen += len(text)
+                for run in _ZH_RUN.findall(text):
+                    for n in (3, 4):
+                        for i in range(0, len(run) - n + 1, 2):
+                            zh_grams.add(run[i : i + n])
+                words = _EN_WORD.findall(text.lower())
+                en_words.update(words)
+                en_pairs.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+                if seen >= limit_bytes:
+                    break
+    return sorted(zh_grams), sorted(en_pairs), sorted(en_words)
+
+
+def _q(term: str) -> str:
+    return json.dumps(term, ensure_ascii=False)  # a JSON string is a valid YAML flow scalar
+
+
+def generate(size: int, corpus_files: list[Path], out: Path | None = None, seed: int = 11) -> Path:
+    out = out or OUT / f"rules-{size}"
+    stamp = out / ".complete"
+    if stamp.exists():
+        return out
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for name in ("assets.yaml", "modifiers.yaml"):
+        shutil.copy(ROOT / "rules" / name, out / name)
+    rnd = random.Random(seed * 100_003 + size)
+    zh_grams, en_pairs, en_words = _vocabulary(corpus_files)
+    syllables = "铜铝锌镍锡金银矿炼厂港罐仓储运输贸易资本基金债券汇率利率通胀就业需求供应库存产能"
+
+    def zh_term() -> str:
+        if rnd.random() < REAL_SHARE and zh_grams:
+            return rnd.choice(zh_grams)
+        return "".join(rnd.choice(syllables) for _ in range(rnd.randint(3, 5)))
+
+    def en_term() -> str:
+        r = rnd.random()
+        if r < REAL_SHARE and en_pairs:
+            return rnd.choice(en_pairs)
+        words = [rnd.choice(en_words) for _ in range(rnd.randint(2, 3))]
+        return " ".join(words) + ("*" if rnd.random() < 0.1 else "")
+
+    def terms(lo: int, hi: int) -> str:
+        zh = sorted({zh_term() for _ in range(rnd.randint(lo, hi))})
+        en = sorted({en_term() for _ in range(rnd.randint(lo, hi))})
+        return "{zh: [" + ", ".join(map(_q, zh)) + "], en: [" + ", ".join(map(_q, en)) + "]}"
+
+    rules_done = 0
+    file_no = 0
+    while rules_done < size:
+        n = min(PER_FILE, size - rules_done)
+        events: list[str] = ["events:"]
+        rules: list[str] = ["rules:"]
+        names = [f"syn.f{file_no}.e{i}" for i in range(n)]
+        for i, name in enumerate(names):
+            events.append(f"  {name}:")
+            events.append(f"    description: synthetic event {file_no}-{i}")
+            events.append(f"    terms: {terms(3, 10)}")
+            subject = rnd.random() < 0.2
+            if rnd.random() < 0.33:
+                events.append(f"    all: [{terms(3, 6)}]")
+                events.append(f"    scope: {rnd.choice(['clause', 'sentence'])}")
+            if rnd.random() < 0.1:
+                events.append(f"    none: {terms(1, 3)}")
+            if rnd.random() < 0.1:
+                word = rnd.choice(en_words)
+                pattern = r"(?i)[0-9]+(?:[.][0-9]+)?\s*(?:%|" + word + ")|" + word
+                events.append(f"    regex: [{_q(pattern)}]")
+            if subject:
+                events.append("    subject: required")
+                events.append(f"    assets: [{', '.join(rnd.sample(_ASSETS, 3))}]")
+        for i, name in enumerate(names):
+            rid = f"syn.f{file_no}.r{i}"
+            if rnd.random() < 0.1 and n > 1:
+                other = names[(i + 1 + rnd.randrange(n - 1)) % n]
+                when = f"{{all: [{name}, {other}]}}"
+            elif rnd.random() < 0.05:
+                when = f"{{any: [{{event: {name}, {rnd.choice(['negated', 'conditional'])}: true}}]}}"
+            else:
+                when = f"{{any: [{name}]}}"
+            asset = rnd.choice(_ASSETS)
+            direction = rnd.choice(["bullish", "bearish", "neutral"])
+            rules += [
+                f"  - id: {rid}",
+                f"    description: synthetic rule {file_no}-{i}",
+                f"    basis: {rnd.choice(['explicit', 'inferred', 'reported'])}",
+                f"    when: {when}",
+                f"    then: [{{asset: {asset}, direction: {direction}, strength: {rnd.choice([0.3, 0.5, 0.7])}}}]",
+                "    rationale: A synthetic rule for the benchmarks.",
+                "    explain: '{event} ({trigger}) moves {asset} {direction}.'",
+            ]
+        (out / f"syn_{file_no:04d}.yaml").write_text("\n".join(events + rules) + "\n", encoding="utf-8")
+        rules_done += n
+        file_no += 1
+    stamp.write_text(str(size))
+    return out
+
+
+def main() -> None:
+    import corpus
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("size", type=int)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    paths = corpus.build()
+    print(generate(args.size, list(paths.values()), args.out))
+
+
+if __name__ == "__main__":
+    main()

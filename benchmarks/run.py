@@ -1,0 +1,264 @@
+"""The performance benchmark: throughput, per-stage profile and the ratios of issue 6, in one run.
+
+    python benchmarks/run.py [--json] [--mb 20] [--scale-mb 2] [--naive-kb 300]
+
+Builds (once, into the gitignored benchmarks/out/) a mixed Chinese/English corpus of ``--mb``
+megabytes and synthetic rule packs of 100, 1,000 and 10,000 rules, then measures:
+
+* the bundled rule pack over the whole corpus: docs/s and MB/s per language, seconds per stage
+  (normalise, segment, match, facts, infer, resolve, report, serialise) and ``engine_vs_scan``:
+  engine time / a bare pyahocorasick scan (``list(automaton.iter(text))``, the same term set,
+  text lower-cased beforehand and not timed);
+* each synthetic pack in its own process, first with an empty cache (cold load), then again
+  (warm load from the rule-set cache), evaluating the first ``--scale-mb`` of the corpus:
+  ``scaling_10k_vs_1k``, ``load_seconds_10k`` (warm; the cold figure is reported too) and the
+  peak RSS of both processes;
+* ``naive_vs_engine`` at 1,000 rules on the first ``--naive-kb`` of the corpus: a plain loop
+  running each rule's regexes (one per trigger list, per ``all`` group and each author regex,
+  stdlib ``re``, compiled beforehand) over each sentence, divided by the engine's time there.
+
+The last line printed is one JSON object with every figure (``--json``: nothing else on stdout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import corpus  # noqa: E402
+import rulegen  # noqa: E402
+
+TARGETS = {"engine_vs_scan": ("<=", 3), "naive_vs_engine": (">=", 20), "scaling_10k_vs_1k": ("<=", 1.5),
+           "load_seconds_10k": ("<=", 5), "peak_rss_mb_10k": ("<=", 1024)}
+
+
+def log(quiet: bool, *args: object) -> None:
+    print(*args, file=sys.stderr if quiet else sys.stdout, flush=True)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def sample(paths: dict[str, Path], total_bytes: int) -> list[str]:
+    """The first documents of each language, 60% of the bytes Chinese, interleaved."""
+    zh = corpus.read(paths["zh"], int(total_bytes * 0.6))
+    en = corpus.read(paths["en"], total_bytes - int(total_bytes * 0.6))
+    out = []
+    for i in range(max(len(zh), len(en))):
+        out += zh[i : i + 1] + en[i : i + 1]
+    return out
+
+
+# -- the bundled pack ---------------------------------------------------------------------------
+
+
+def bundled(paths: dict[str, Path]) -> dict:
+    import ahocorasick
+
+    from impact import Engine
+
+    engine = Engine.from_path()
+    figures: dict = {}
+    stages: dict[str, float] = {}
+    engine_total = scan_total = 0.0
+    terms = [t.text for t in engine._parts().matcher._terms]
+    automaton = ahocorasick.Automaton()
+    for i, t in enumerate(terms):
+        automaton.add_word(t, i)
+    automaton.make_automaton()
+    for lang in ("zh", "en"):
+        docs = corpus.read(paths[lang])
+        mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+        lang_stages: dict[str, float] = {}
+        t0 = time.perf_counter()
+        for d in docs:
+            report = engine._run(d, None, None, trace=False, stages=lang_stages).report
+            t = time.perf_counter()
+            report.to_json()
+            lang_stages["serialise"] = lang_stages.get("serialise", 0.0) + time.perf_counter() - t
+        elapsed = time.perf_counter() - t0
+        evaluate = elapsed - lang_stages["serialise"]
+        lowered = [d.lower() for d in docs]
+        t0 = time.perf_counter()
+        for d in lowered:
+            list(automaton.iter(d))
+        scan = time.perf_counter() - t0
+        engine_total += evaluate
+        scan_total += scan
+        for k, v in lang_stages.items():
+            stages[k] = stages.get(k, 0.0) + v
+        figures[f"{lang}_docs"] = len(docs)
+        figures[f"{lang}_mb"] = round(mb, 2)
+        figures[f"{lang}_docs_per_s"] = round(len(docs) / evaluate, 1)
+        figures[f"{lang}_mb_per_s"] = round(mb / evaluate, 3)
+        figures[f"{lang}_engine_vs_scan"] = round(evaluate / scan, 2)
+    figures["engine_vs_scan"] = round(engine_total / scan_total, 2)
+    figures["bundled_terms"] = len(terms)
+    total = sum(stages.values())
+    figures["stage_seconds"] = {k: round(v, 2) for k, v in stages.items()}
+    figures["stage_share"] = {k: round(v / total, 3) for k, v in stages.items()}
+    return figures
+
+
+# -- synthetic packs, one process each -----------------------------------------------------------
+
+
+def child(rules: str, docs_file: str, naive: str | None) -> None:
+    """Runs in a fresh process: load (timed), evaluate the documents (timed), peak RSS."""
+    from impact import Engine
+
+    t0 = time.perf_counter()
+    engine = Engine.from_path(rules)
+    load = time.perf_counter() - t0
+    docs = json.loads(Path(docs_file).read_text(encoding="utf-8"))
+    t0 = time.perf_counter()
+    for d in docs:
+        engine.evaluate(d)
+    evaluate = time.perf_counter() - t0
+    out = {"load_s": load, "eval_s": evaluate, "rules": len(engine.ruleset.rules),
+           "terms": engine._parts().matcher.term_count, "rulesets": engine._parts().inference.ruleset_count}
+    if naive:
+        out.update(naive_run(engine, json.loads(Path(naive).read_text(encoding="utf-8"))))
+    out["rss_mb"] = rss_mb()
+    print(json.dumps(out))
+
+
+def run_child(rules: Path, docs_file: Path, cache: Path, naive: Path | None = None) -> dict:
+    env = dict(os.environ, IMPACT_CACHE_DIR=str(cache), IMPACT_CACHE="1")
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(rules), "--docs", str(docs_file)]
+    if naive:
+        cmd += ["--naive", str(naive)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark child failed on {rules}:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _term_regex(terms: list[str]) -> str:
+    parts = []
+    for t in terms:
+        wildcard = t.endswith("*")
+        t = t.rstrip("*").strip().lower()
+        body = re.escape(t) + (r"\w*" if wildcard else "")
+        if t[:1].isascii() and t[:1].isalnum():
+            body = r"\b" + body
+        if not wildcard and t[-1:].isascii() and t[-1:].isalnum():
+            body += r"\b"
+        parts.append(body)
+    return "|".join(parts)
+
+
+def naive_run(engine, docs: list[str]) -> dict:
+    """Each rule's regexes over each sentence, with the stdlib ``re``; and the engine on the same docs."""
+    rs = engine.ruleset
+
+    def expand(terms, lang):
+        for t in getattr(terms, lang):
+            yield from (getattr(rs.lexicons[t[1:]], lang) if t.startswith("@") else [t])
+
+    def regexes_of(event):
+        out = [re.compile(_term_regex([*expand(event.terms, "zh"), *expand(event.terms, "en")]))]
+        out += [re.compile(_term_regex([*expand(g, "zh"), *expand(g, "en")])) for g in event.all]
+        out += [re.compile(r) for r in event.regex]
+        return out
+
+    rules = [[rx for ref in r.when.refs() for rx in regexes_of(rs.events[ref.event])] for r in rs.active_rules]
+    splitter = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+|\n\s*\n")
+    t0 = time.perf_counter()
+    fired = 0
+    for d in docs:
+        for sentence in splitter.split(d.lower()):
+            for regexes in rules:
+                if all(rx.search(sentence) for rx in regexes):
+                    fired += 1
+    naive = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for d in docs:
+        engine.evaluate(d)
+    evaluate = time.perf_counter() - t0
+    return {"naive_s": naive, "naive_engine_s": evaluate, "naive_fired": fired}
+
+
+# -- main ---------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="only the JSON object on stdout (progress on stderr)")
+    parser.add_argument("--mb", type=float, default=20.0, help="corpus size")
+    parser.add_argument("--scale-mb", type=float, default=2.0, help="text evaluated with the synthetic packs")
+    parser.add_argument("--naive-kb", type=float, default=100.0, help="text for the naive baseline")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--docs", help=argparse.SUPPRESS)
+    parser.add_argument("--naive", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.docs, args.naive)
+        return
+    quiet = args.json
+    started = time.perf_counter()
+    t0 = time.perf_counter()
+    paths = corpus.build(args.mb)
+    corpus_mb = sum(p.stat().st_size for p in paths.values()) / 1e6
+    log(quiet, f"corpus: {corpus_mb:.1f} MB of JSONL in {paths['zh'].parent} ({time.perf_counter() - t0:.1f} s)")
+    packs = {n: rulegen.generate(n, list(paths.values())) for n in (100, 1000, 10000)}
+    log(quiet, f"rule packs: {', '.join(str(p) for p in packs.values())}")
+
+    figures: dict = {"corpus_mb": round(corpus_mb, 1)}
+    log(quiet, "bundled pack over the whole corpus ...")
+    figures.update(bundled(paths))
+    gc.collect()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scale_docs = Path(tmp) / "scale.json"
+        scale_docs.write_text(json.dumps(sample(paths, int(args.scale_mb * 1e6)), ensure_ascii=False), encoding="utf-8")
+        naive_docs = Path(tmp) / "naive.json"
+        naive_docs.write_text(json.dumps(sample(paths, int(args.naive_kb * 1e3)), ensure_ascii=False), encoding="utf-8")
+        per_pack = {}
+        for n, folder in packs.items():
+            cache = Path(tmp) / f"cache-{n}"
+            log(quiet, f"{n} rules: cold load ...")
+            cold = run_child(folder, scale_docs, cache)
+            log(quiet, f"{n} rules: warm load ...")
+            warm = run_child(folder, scale_docs, cache, naive_docs if n == 1000 else None)
+            per_pack[n] = (cold, warm)
+            figures[f"load_seconds_{n // 1000}k" if n >= 1000 else "load_seconds_100"] = round(warm["load_s"], 2)
+            figures[f"load_seconds_cold_{n // 1000}k" if n >= 1000 else "load_seconds_cold_100"] = round(cold["load_s"], 2)
+            figures[f"eval_seconds_{n}"] = round(min(cold["eval_s"], warm["eval_s"]), 2)
+            figures[f"peak_rss_mb_{n // 1000}k" if n >= 1000 else "peak_rss_mb_100"] = round(max(cold["rss_mb"], warm["rss_mb"]))
+            figures[f"terms_{n}"] = warm["terms"]
+            figures[f"rulesets_{n}"] = warm["rulesets"]
+    one, ten = per_pack[1000][1], per_pack[10000][1]
+    figures["scaling_10k_vs_1k"] = round(figures["eval_seconds_10000"] / figures["eval_seconds_1000"], 2)
+    figures["scaling_1k_vs_100"] = round(figures["eval_seconds_1000"] / figures["eval_seconds_100"], 2)
+    figures["naive_vs_engine"] = round(one["naive_s"] / one["naive_engine_s"], 1)
+    figures["naive_seconds"] = round(one["naive_s"], 2)
+    figures["scale_mb"] = args.scale_mb
+    figures["naive_kb"] = args.naive_kb
+    figures["targets_met"] = {
+        k: (figures[k] <= v if op == "<=" else figures[k] >= v) for k, (op, v) in TARGETS.items()
+    }
+    figures["wall_seconds"] = round(time.perf_counter() - started, 1)
+    del ten
+    if not quiet:
+        for k, v in figures.items():
+            print(f"{k:>24}: {v}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
