@@ -162,18 +162,26 @@ class FactExtractor:
                 continue
             sentence = sentences[si]
             mentions = self._mentions(norm, sentence, bucket)
-            subject_triggers = sorted(
+            subject_triggers = _Spans(sorted(
                 span for ev, spans in bucket.triggers.items() if ev in self.subject_events for span in spans
-            )
+            ))
+            candidates_for: dict[frozenset[str], _Mentions] = {}
+            others = tuple(dict.fromkeys(a for _, _, a in mentions))
+            regex_ok: dict[object, bool] = {}
             for ev_idx, spans in bucket.triggers.items():
                 spec = self.events[ev_idx]
                 seen: set[str | None] = set()
                 for trig in _longest_first(spans):
                     anchors: list[tuple[int, int]] = []
-                    reason = self._conditions(norm, sentence, bucket, spec, trig, anchors)
+                    reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok)
                     subject = None
                     if reason is None and spec.subject:
-                        subject = self._subject(sentence, trig, mentions, subject_triggers, spec.assets, spec.side)
+                        candidates = candidates_for.get(spec.assets)
+                        if candidates is None:
+                            candidates = candidates_for[spec.assets] = _Mentions(
+                                [m for m in mentions if not spec.assets or m[2] in spec.assets]
+                            )
+                        subject = self._subject(sentence, trig, candidates, subject_triggers, spec.side)
                         if subject is None:
                             reason = "no asset named near the trigger" + (
                                 f" (needs one of: {', '.join(sorted(spec.assets))})" if spec.assets else ""
@@ -186,7 +194,6 @@ class FactExtractor:
                         continue
                     seen.add(subject)
                     mods, contrast = self._modifiers(sentence, bucket, anchors, spec.ignore)
-                    others = tuple(dict.fromkeys(a for _, _, a in mentions))
                     facts.append(Fact(len(facts), spec.name, si, trig, subject, others, mods, contrast))
         facts.sort(key=lambda f: (f.trigger, f.event))
         for i, f in enumerate(facts):
@@ -195,17 +202,25 @@ class FactExtractor:
 
     def _mentions(self, norm: str, sentence: Sentence, bucket: SentenceHits) -> list[tuple[int, int, str]]:
         out = []
+        # aliases and vetoes are each sorted by start: look only at vetoes that start in reach
+        vetoes = sorted(bucket.not_within)
+        veto_starts = [v[0] for v in vetoes]
+        veto_reach = max((y - x for x, y, _ in vetoes), default=0)
+        vetoed_by_regex: dict[str, list[tuple[int, int]]] = {}
         for a, b, asset in bucket.aliases:
-            if any(x <= a and b <= y and asset == who for x, y, who in bucket.not_within):
+            lo_k = bisect.bisect_left(veto_starts, b - veto_reach)
+            hi_k = bisect.bisect_right(veto_starts, a)
+            if any(vetoes[k][1] >= b and vetoes[k][2] == asset for k in range(lo_k, hi_k)):
                 continue
             regexes = self.asset_regexes.get(asset)
             if regexes:
-                text = norm[sentence.start : sentence.end]
-                if any(
-                    m.start() + sentence.start <= a and b <= m.end() + sentence.start
-                    for rx in regexes
-                    for m in rx.finditer(text)
-                ):
+                spans = vetoed_by_regex.get(asset)
+                if spans is None:  # one pass of each regex per sentence, not one per alias
+                    text = norm[sentence.start : sentence.end]
+                    spans = vetoed_by_regex[asset] = [
+                        (m.start() + sentence.start, m.end() + sentence.start) for rx in regexes for m in rx.finditer(text)
+                    ]
+                if any(x <= a and b <= y for x, y in spans):
                     continue
             out.append((a, b, asset))
         # overlapping aliases of one asset (金价 inside 沪金价) count once
@@ -225,6 +240,7 @@ class FactExtractor:
         spec: _EventSpec,
         trig: tuple[int, int],
         anchors: list[tuple[int, int]],
+        regex_ok: dict[object, bool] | None = None,
     ) -> str | None:
         """Why the event does not hold at this trigger (None: it holds); fills ``anchors``."""
         lo, hi = sentence.clause_span(trig[0]) if spec.scope == "clause" else (sentence.start, sentence.end)
@@ -247,7 +263,12 @@ class FactExtractor:
                 if lo <= a and b <= hi:
                     return f"vetoed by {norm[a:b]!r} (none)"
         for rx in spec.regexes:
-            if rx.search(norm[sentence.start : sentence.end]) is None:
+            ok = regex_ok.get(rx) if regex_ok is not None else None
+            if ok is None:  # a regex depends on the sentence only: search it once per sentence
+                ok = rx.search(norm[sentence.start : sentence.end]) is not None
+                if regex_ok is not None:
+                    regex_ok[rx] = ok
+            if not ok:
                 return f"regex {rx.pattern!r} does not match the sentence"
         return None
 
@@ -255,25 +276,25 @@ class FactExtractor:
     def _subject(
         sentence: Sentence,
         trig: tuple[int, int],
-        mentions: list[tuple[int, int, str]],
-        triggers: list[tuple[int, int]],
-        allowed: frozenset[str],
+        candidates: "_Mentions",
+        triggers: "_Spans",
         side: str,
     ) -> str | None:
-        candidates = [m for m in mentions if not allowed or m[2] in allowed]
-        if not candidates:
+        """The asset an event at ``trig`` is about. Each step looks only at the mentions in reach
+        (bisect on sorted starts), so a sentence of thousands of triggers stays linear."""
+        if not candidates.items:
             return None
+        items, starts = candidates.items, candidates.starts
         lo, hi = sentence.clause_span(trig[0])
-
-        def blocked(a: int, b: int) -> bool:
-            # another subject-taking trigger between the mention and this trigger claims the mention
-            return any(t != trig and a <= t[0] and t[1] <= b for t in triggers)
-
-        best = None
-        for a, b, asset in candidates:
-            if a < trig[1] and trig[0] < b:  # the trigger contains the alias (金价下跌 as one term)
+        # the trigger contains the alias (金价下跌 as one term): the first such mention wins
+        for k in range(bisect.bisect_left(starts, trig[0] - candidates.reach), bisect.bisect_left(starts, trig[1])):
+            a, b, asset = items[k]
+            if a < trig[1] and trig[0] < b:
                 return asset
-            if not (lo <= a and b <= hi):
+        best = None
+        for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
+            a, b, asset = items[k]
+            if b > hi:
                 continue
             if b <= trig[0]:
                 if side == "after":
@@ -283,7 +304,8 @@ class FactExtractor:
                 if side == "before":
                     continue
                 dist, between = a - trig[1] + 0.5, (trig[1], a)
-            if blocked(*between):
+            # another subject-taking trigger between the mention and this trigger claims the mention
+            if triggers.any_within(*between):
                 continue
             if best is None or dist < best[0]:
                 best = (dist, asset)
@@ -291,14 +313,29 @@ class FactExtractor:
             return best[1]
         # a heading such as "锌:" or "Gold:" names the subject of the whole sentence
         first = sentence.clauses[1] if len(sentence.clauses) > 1 else None
-        for a, b, asset in candidates:
-            if a == sentence.start and first is not None and b + 2 >= first:
-                return asset
+        if first is not None:
+            for k in range(bisect.bisect_left(starts, sentence.start), bisect.bisect_right(starts, sentence.start)):
+                a, b, asset = items[k]
+                if b + 2 >= first:
+                    return asset
         if side == "after":
             return None
-        # otherwise the nearest mention in an earlier clause with no other trigger in between
-        earlier = [m for m in candidates if m[1] <= lo and not blocked(m[1], trig[0])]
-        return earlier[-1][2] if earlier else None
+        # otherwise the nearest mention in an earlier clause with no other trigger in between:
+        # the last such in mention order. Scanning back, once a mention ending at e is blocked,
+        # every mention ending at or before e is blocked too, and those starting before
+        # e - reach all end before e.
+        blocked_end = None
+        for k in range(bisect.bisect_left(starts, lo) - 1, -1, -1):
+            a, b, asset = items[k]
+            if blocked_end is not None and a < blocked_end - candidates.reach:
+                break
+            if b > lo or (blocked_end is not None and b <= blocked_end):
+                continue
+            if triggers.any_within(b, trig[0]):
+                blocked_end = b if blocked_end is None else max(blocked_end, b)
+                continue
+            return asset
+        return None
 
     def _modifiers(
         self, sentence: Sentence, bucket: SentenceHits, anchors: list[tuple[int, int]], ignore: frozenset[str]
@@ -352,8 +389,40 @@ def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Trigger hits of one event, dropping those nested inside a longer hit of the same event."""
     ordered = sorted(spans, key=lambda s: (s[0], -(s[1] - s[0])))
     kept: list[tuple[int, int]] = []
+    furthest = -1  # every kept span starts at or before s: s is nested iff one reaches its end
     for s in ordered:
-        if any(k[0] <= s[0] and s[1] <= k[1] for k in kept):
+        if furthest >= s[1]:
             continue
         kept.append(s)
+        furthest = max(furthest, s[1])
     return kept
+
+
+class _Mentions:
+    """Asset mentions of a sentence sorted by start, with their starts for bisect."""
+
+    __slots__ = ("items", "starts", "reach")
+
+    def __init__(self, items: list[tuple[int, int, str]]):
+        self.items = items
+        self.starts = [m[0] for m in items]
+        self.reach = max((b - a for a, b, _ in items), default=0)
+
+
+class _Spans:
+    """Trigger spans sorted by start; answers "does one lie wholly inside [x, y]?" in O(log n)."""
+
+    __slots__ = ("starts", "min_end")
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.starts = [s[0] for s in spans]
+        # min_end[k]: the smallest end among spans[k:]
+        self.min_end = [0] * len(spans)
+        low = None
+        for k in range(len(spans) - 1, -1, -1):
+            low = spans[k][1] if low is None else min(low, spans[k][1])
+            self.min_end[k] = low
+
+    def any_within(self, x: int, y: int) -> bool:
+        k = bisect.bisect_left(self.starts, x)
+        return k < len(self.starts) and self.min_end[k] <= y
