@@ -79,7 +79,8 @@ def load_cached(path: str | Path | None = None) -> RuleSet:
     try:
         ruleset = pickle.loads(entry.read_bytes())
         if isinstance(ruleset, RuleSet) and ruleset.hash == expected_hash:
-            return ruleset
+            # it may have been stored from another copy of the folder: locations name this one
+            return ruleset.relocated(Path(path) if path is not None else default_rules_path())
     except Exception:  # missing, truncated or from another version of a library: load the files
         pass
     ruleset = load_ruleset(path)

@@ -213,7 +213,8 @@ def validation_problems(exc: ValidationError, node: yaml.Node | None, path: str)
 
 
 def _document_loc(err: Any) -> tuple[Any, ...]:
-    return tuple(step for step in err["loc"] if not _is_marker(step))
+    # a top-level key that looks like a type tag ('Rules:', found by benchmarks/fuzz.py) is kept
+    return tuple(step for step in err["loc"] if not _is_marker(step)) or tuple(err["loc"])
 
 
 def _describe(err: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[yaml.Node | None, str, str]:

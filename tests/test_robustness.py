@@ -253,3 +253,25 @@ def test_a_broken_folder_is_never_cached(tmp_path, cache):
         Engine.from_path(folder)
     assert not list(cache.glob("*.pickle")) if cache.exists() else True
     assert Engine.from_path(RULES).ruleset.rules
+
+
+def test_a_cached_rule_set_names_the_copy_of_the_folder_it_was_loaded_from(tmp_path, cache):
+    import shutil
+
+    folder = write_rules(tmp_path, shout=CATASTROPHIC)
+    Engine.from_path(folder)
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    where = Engine.from_path(copy).ruleset.rule_where["shout.gold"]
+    assert where.path == str(copy / "shout.yaml") and where.line == 8
+
+
+def test_a_capitalised_top_level_key_is_a_located_problem_not_a_crash(tmp_path):
+    # found by benchmarks/fuzz.py: 'Rules' looked like a pydantic type tag and left no key to name
+    from impact.loader import load_rule_file
+
+    path = tmp_path / "r.yaml"
+    path.write_bytes(b"Rules: []\n")
+    model, _, problems = load_rule_file(path)
+    assert model is None
+    assert [(p.line, p.code) for p in problems] == [(1, "E201")] and "did you mean 'rules'" in problems[0].message
