@@ -274,5 +274,10 @@ def load_rule_file(
     try:
         model = RuleFile.model_validate(data)
     except ValidationError as exc:
-        return None, node, problems + validation_problems(exc, node, shown)
+        found = validation_problems(exc, node, shown)
+        if not found:  # never drop a file silently (an id such as 'N gold' reads like a type tag)
+            first = exc.errors()[0]
+            where = ".".join(str(step) for step in first["loc"])
+            found = [Problem(shown, 1, 1, "E203", f"{where}: {first['msg']}")]
+        return None, node, problems + found
     return model, node, problems

@@ -275,3 +275,14 @@ def test_a_capitalised_top_level_key_is_a_located_problem_not_a_crash(tmp_path):
     model, _, problems = load_rule_file(path)
     assert model is None
     assert [(p.line, p.code) for p in problems] == [(1, "E201")] and "did you mean 'rules'" in problems[0].message
+
+
+def test_a_rule_file_that_fails_validation_always_has_a_problem(tmp_path):
+    # found by benchmarks/fuzz.py: an asset id like 'N   gold' was taken for a type tag and the
+    # file came back with no model and no problem
+    from impact.loader import load_rule_file
+
+    path = tmp_path / "r.yaml"
+    path.write_bytes(b"assets:\n   N   gold:\n    n")
+    model, _, problems = load_rule_file(path)
+    assert model is None and problems and problems[0].severity == "error"
