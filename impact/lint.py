@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator
 from impact.errors import Problem
 from impact.loader import suggest
 from impact.regexes import RegexError, compile_regex
-from impact.schema import EXPLAIN_FIELDS, Terms
+from impact.schema import EXPLAIN_FIELDS, Terms, expand_terms
 
 if TYPE_CHECKING:
     from impact.collection import RuleIndex, Where
@@ -80,13 +80,7 @@ def _norm(term: str) -> str:
 
 def _expanded(index: "RuleIndex", terms: Terms, lang: str) -> list[tuple[str, int]]:
     """Terms with @lexicon references expanded, each with the position of the entry it came from."""
-    out = []
-    for k, term in enumerate(getattr(terms, lang)):
-        if term.startswith("@") and term[1:] in index.lexicons:
-            out += [(t, k) for t in getattr(index.lexicons[term[1:]], lang)]
-        else:
-            out.append((term, k))
-    return out
+    return [(t, k) for k, term in enumerate(getattr(terms, lang)) for t in expand_terms(index.lexicons, [term], lang)]
 
 
 # -- E3xx: the folder does not load -----------------------------------------------------------
@@ -118,14 +112,39 @@ class UnknownLexicon(Validator):
 
     def check(self, index: "RuleIndex") -> Iterator[Problem]:
         for kind, key, sub, lang, terms in _term_lists(index):
-            if kind == "lexicons":
-                continue
             for k, term in enumerate(terms):
                 if term.startswith("@") and term[1:] not in index.lexicons:
                     yield self.problem(
                         index.at(kind, key, *sub, lang, k),
                         f"unknown lexicon {term[1:]!r}{suggest(term[1:], list(index.lexicons))}",
                     )
+
+
+class LexiconCycle(Validator):
+    code = "E309"
+    needs_every_file = True
+    summary = "lexicons reference each other in a cycle (@a inside b, @b inside a)"
+    bad = "lexicons: {a: {en: ['@b']}, b: {en: ['@a']}}"
+    good = "lexicons: {a: {en: ['@b']}, b: {en: [rise, rises]}}"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        def refs(name: str) -> list[tuple[str, str, int]]:
+            lex = index.lexicons[name]
+            return [(t[1:], lang, k) for lang in ("zh", "en") for k, t in enumerate(getattr(lex, lang))
+                    if t.startswith("@") and t[1:] in index.lexicons]
+
+        reported: set[frozenset[str]] = set()
+        for start in index.lexicons:
+            stack = [(start, (start,))]
+            while stack:
+                name, path = stack.pop()
+                for target, lang, k in refs(name):
+                    if target == start and frozenset(path) not in reported:
+                        reported.add(frozenset(path))
+                        cycle = " -> ".join("@" + p for p in path + (start,))
+                        yield self.problem(index.at("lexicons", name, lang, k), f"lexicon reference cycle {cycle}")
+                    elif target not in path:
+                        stack.append((target, path + (target,)))
 
 
 def _regexes(index: "RuleIndex") -> Iterator[tuple["Where", str]]:
@@ -540,6 +559,7 @@ class OthersOptionsNeedOthers(Validator):
 VALIDATORS: tuple[Validator, ...] = (
     UnknownEvent(),
     UnknownLexicon(),
+    LexiconCycle(),
     RegexCompiles(),
     SubjectNeedsSubjectEvents(),
     ExplainTemplate(),

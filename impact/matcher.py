@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
 
 import ahocorasick_rs
 
 from impact.collection import RuleSet
-from impact.schema import MODIFIERS, Terms
+from impact.schema import MODIFIERS, Terms, expand_terms
 
 # What a term is used for. A term may have several uses (an alias can also be a trigger).
 ALIAS, NOT_WITHIN, MODIFIER, TRIGGER, GROUP, NONE = range(6)
@@ -52,16 +51,9 @@ class Matcher:
         self._seen_uses: set[tuple[int, tuple]] = set()
         lex = ruleset.lexicons
 
-        def expand(terms: Iterable[str], lang: str) -> Iterable[str]:
-            for t in terms:
-                if t.startswith("@"):
-                    yield from getattr(lex[t[1:]], lang)
-                else:
-                    yield t
-
         def add_terms(terms: Terms | object, use: tuple) -> None:
             for lang in ("zh", "en"):
-                for t in expand(getattr(terms, lang), lang):
+                for t in expand_terms(lex, getattr(terms, lang), lang):
                     self._add(t, use)
 
         for asset_id, asset in ruleset.assets.items():

@@ -14,7 +14,7 @@ A rule file may hold any of four sections; a rule folder is the union of its fil
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -226,3 +226,20 @@ def json_schema() -> dict:
     doc = RuleFile.model_json_schema()
     doc["title"] = "asset-impact rule file"
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **doc}
+
+
+def expand_terms(lexicons: dict[str, Lexicon], terms: Iterable[str], lang: str, _open: tuple[str, ...] = ()) -> Iterator[str]:
+    """Terms with ``@name`` references replaced by that lexicon's terms, recursively.
+
+    A lexicon may reference other lexicons; a reference to an unknown lexicon or one that closes
+    a cycle yields nothing here (lint reports both: E303, E309).
+    """
+    for term in terms:
+        if not term.startswith("@"):
+            yield term
+            continue
+        name = term[1:]
+        lexicon = lexicons.get(name)
+        if lexicon is None or name in _open:
+            continue
+        yield from expand_terms(lexicons, getattr(lexicon, lang), lang, _open + (name,))

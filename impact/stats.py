@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from impact.errors import InputError
+from impact.schema import expand_terms
 
 FLAT = "flat"
 DIRECTIONS = ("bullish", "bearish", "neutral")
@@ -237,8 +238,10 @@ class NaiveBaseline:
         self.words = {}
         for lex, direction in (("up_move", "bullish"), ("down_move", "bearish")):
             spec = ruleset.lexicons.get(lex)
-            terms = [] if spec is None else [(t, "zh") for t in spec.zh] + [(t, "en") for t in spec.en]
-            self.words[direction] = [_word_re(t, lang) for t, lang in terms if not t.startswith("@")]
+            terms = [] if spec is None else [
+                (t, lang) for lang in ("zh", "en") for t in expand_terms(ruleset.lexicons, getattr(spec, lang), lang)
+            ]
+            self.words[direction] = [_word_re(t, lang) for t, lang in terms]
 
     def __call__(self, text: str) -> DocResult:
         t0 = time.perf_counter()

@@ -24,7 +24,7 @@ from impact.engine import Engine, Trace
 from impact.matcher import GROUP, MODIFIER, NONE, TRIGGER
 from impact.resolve import AFTER_CONTRAST, BASIS, BEFORE_CONTRAST, FUTURE, HEDGED, Vote
 from impact.collection import RuleSet
-from impact.schema import Rule
+from impact.schema import Rule, expand_terms
 
 _FLAGS = ("negated", "reversed", "conditional")
 
@@ -172,9 +172,7 @@ def _spelled_out(event: str, reason: str, ruleset: RuleSet) -> str:
         return reason
     terms: list[str] = []
     for lang in ("zh", "en"):
-        for term in getattr(spec.all[g], lang):
-            lexicon = ruleset.lexicons.get(term[1:]) if term.startswith("@") else None
-            terms += getattr(lexicon, lang) if lexicon is not None else [term]
+        terms += expand_terms(ruleset.lexicons, getattr(spec.all[g], lang), lang)
     terms = list(dict.fromkeys(terms))
     shown = ", ".join(terms[:5]) + (", ..." if len(terms) > 5 else "")
     return reason.replace(f"all[{g}]", f"all[{g}] ({shown})", 1)
