@@ -7,6 +7,7 @@ are examined. Near misses (a trigger without its other conditions) are kept for 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from impact.collection import RuleSet
@@ -14,6 +15,9 @@ from impact.regexes import compile_regex
 from impact.matcher import ALIAS, GROUP, MODIFIER, NONE, NOT_WITHIN, TRIGGER, Matcher
 from impact.schema import MODIFIERS, Lexicon
 from impact.text import Sentence
+
+# What may stand between two asset names of one list: "copper, nickel and zinc", "铜、锌和铝", "gold/silver".
+_JOINED = re.compile(r"\s*(?:,|、|/|&|和|及|与|以及|and|or|as well as)\s*(?:and\s+)?")
 
 FLAG_MODIFIERS = ("negated", "hedged", "reversed", "conditional", "future", "past")
 _FLAG_OF = {
@@ -174,27 +178,31 @@ class FactExtractor:
                 for trig in _longest_first(spans):
                     anchors: list[tuple[int, int]] = []
                     reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok)
-                    subject = None
+                    subjects: list[str | None] = [None]
                     if reason is None and spec.subject:
                         candidates = candidates_for.get(spec.assets)
                         if candidates is None:
                             candidates = candidates_for[spec.assets] = _Mentions(
                                 [m for m in mentions if not spec.assets or m[2] in spec.assets]
                             )
-                        subject = self._subject(sentence, trig, candidates, subject_triggers, spec.side)
-                        if subject is None:
+                        chosen = self._subject(sentence, trig, candidates, subject_triggers, spec.side)
+                        if chosen is None:
                             reason = "no asset named near the trigger" + (
                                 f" (needs one of: {', '.join(sorted(spec.assets))})" if spec.assets else ""
                             )
+                        else:
+                            subjects = list(self._coordinated(norm, candidates.items, chosen))
                     if reason is not None:
                         if trace:
                             misses.append(NearMiss(spec.name, si, trig, reason))
                         continue
-                    if subject in seen:
+                    fresh = [s for s in subjects if s not in seen]
+                    if not fresh:
                         continue
-                    seen.add(subject)
+                    seen.update(fresh)
                     mods, contrast = self._modifiers(sentence, bucket, anchors, spec.ignore)
-                    facts.append(Fact(len(facts), spec.name, si, trig, subject, others, mods, contrast))
+                    for subject in fresh:
+                        facts.append(Fact(len(facts), spec.name, si, trig, subject, others, mods, contrast))
         facts.sort(key=lambda f: (f.trigger, f.event))
         for i, f in enumerate(facts):
             f.id = i
@@ -279,9 +287,10 @@ class FactExtractor:
         candidates: "_Mentions",
         triggers: "_Spans",
         side: str,
-    ) -> str | None:
-        """The asset an event at ``trig`` is about. Each step looks only at the mentions in reach
-        (bisect on sorted starts), so a sentence of thousands of triggers stays linear."""
+    ) -> int | None:
+        """The mention (its index in ``candidates.items``) an event at ``trig`` is about. Each step
+        looks only at the mentions in reach (bisect on sorted starts), so a sentence of thousands
+        of triggers stays linear."""
         if not candidates.items:
             return None
         items, starts = candidates.items, candidates.starts
@@ -290,7 +299,7 @@ class FactExtractor:
         for k in range(bisect.bisect_left(starts, trig[0] - candidates.reach), bisect.bisect_left(starts, trig[1])):
             a, b, asset = items[k]
             if a < trig[1] and trig[0] < b:
-                return asset
+                return k
         best = None
         for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
             a, b, asset = items[k]
@@ -308,7 +317,7 @@ class FactExtractor:
             if triggers.any_within(*between):
                 continue
             if best is None or dist < best[0]:
-                best = (dist, asset)
+                best = (dist, k)
         if best is not None:
             return best[1]
         # a heading such as "锌:" or "Gold:" names the subject of the whole sentence
@@ -317,7 +326,7 @@ class FactExtractor:
             for k in range(bisect.bisect_left(starts, sentence.start), bisect.bisect_right(starts, sentence.start)):
                 a, b, asset = items[k]
                 if b + 2 >= first:
-                    return asset
+                    return k
         if side == "after":
             return None
         # otherwise the nearest mention in an earlier clause with no other trigger in between:
@@ -334,8 +343,23 @@ class FactExtractor:
             if triggers.any_within(b, trig[0]):
                 blocked_end = b if blocked_end is None else max(blocked_end, b)
                 continue
-            return asset
+            return k
         return None
+
+    @staticmethod
+    def _coordinated(norm: str, items: list[tuple[int, int, str]], k: int) -> list[str]:
+        """The chosen mention and those joined to it by connectors only: "copper, nickel and zinc
+        rise", "铜、锌价格下跌" give every listed asset the view."""
+        chain = [items[k][2]]
+        j = k
+        while j > 0 and items[j - 1][1] <= items[j][0] and _JOINED.fullmatch(norm, items[j - 1][1], items[j][0]):
+            j -= 1
+            chain.insert(0, items[j][2])
+        j = k
+        while j + 1 < len(items) and items[j][1] <= items[j + 1][0] and _JOINED.fullmatch(norm, items[j][1], items[j + 1][0]):
+            j += 1
+            chain.append(items[j][2])
+        return list(dict.fromkeys(chain))
 
     def _modifiers(
         self, sentence: Sentence, bucket: SentenceHits, anchors: list[tuple[int, int]], ignore: frozenset[str]
