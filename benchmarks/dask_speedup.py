@@ -46,26 +46,6 @@ def load(paths: list[str]) -> pd.DataFrame:
     return df[["id", "text", "published_at"]]
 
 
-def count_builds() -> None:
-    import impact.matcher as m
-
-    if getattr(m.Matcher, "_builds_counted", False):
-        return
-    original = m.Matcher.__init__
-
-    def init(self, *args, **kwargs):
-        m.Matcher._builds += 1
-        original(self, *args, **kwargs)
-
-    m.Matcher._builds, m.Matcher.__init__, m.Matcher._builds_counted = 0, init, True
-
-
-def builds() -> tuple[int, int]:
-    import impact.matcher as m
-
-    return os.getpid(), getattr(m.Matcher, "_builds", 0)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("inputs", nargs="*")
@@ -80,7 +60,7 @@ def main() -> int:
     from distributed import Client, LocalCluster
 
     from impact import Engine
-    from impact.distributed import evaluate_dask
+    from impact.distributed import evaluate_dask, matcher_builds
 
     df = load(args.inputs)
     if args.scale > 1:
@@ -97,7 +77,7 @@ def main() -> int:
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=40) as cluster, Client(cluster) as client:
         print(f"cluster start-up:     {time.perf_counter() - t:.2f} s (not counted)")
-        client.run(count_builds)
+        start_builds = dict(client.run(matcher_builds).values())
         ddf = dd.read_parquet(folder)
         # local and Dask runs alternate, so that a burst of other work on a shared machine hits both
         local_times, dask_times = [], []
@@ -111,7 +91,7 @@ def main() -> int:
         local_best = min(local_times)
         print(f"local, one process:   best {local_best:.2f} s of {args.repeat} ({len(df) / local_best:,.0f} docs/s), {len(local):,} rows")
         dask_best = min(dask_times)
-        helper_builds = client.run(builds)
+        helper_builds = dict(client.run(matcher_builds).values())
         identical = remote.equals(local)
         try:
             pd.testing.assert_frame_equal(remote, local)
@@ -122,13 +102,12 @@ def main() -> int:
         print(f"speed-up:             {local_best / dask_best:.2f}x")
         print(f"identical rows:       {identical}")
         print(f"engine builds per worker pid, evaluate_dask x{args.repeat}: "
-              + ", ".join(f"{pid}: {n}" for pid, n in helper_builds.values()))
-        client.run(count_builds)
-        before = dict(client.run(builds).values())
+              + ", ".join(f"{pid}: {n - start_builds.get(pid, 0)}" for pid, n in helper_builds.items()))
+        before = dict(client.run(matcher_builds).values())
         t = time.perf_counter()
         plain = ddf.map_partitions(engine.evaluate_frame, per=args.per, meta=engine.evaluate_frame(df.iloc[:0], per=args.per)).compute()
         plain_time = time.perf_counter() - t
-        after = dict(client.run(builds).values())
+        after = dict(client.run(matcher_builds).values())
         print(f"plain map_partitions(engine.evaluate_frame): {plain_time:.2f} s, builds per worker pid: "
               + ", ".join(f"{pid}: {after[pid] - before.get(pid, 0)}" for pid in after)
               + f"; rows identical: {plain.reset_index(drop=True).equals(local)}")

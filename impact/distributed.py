@@ -58,3 +58,13 @@ def evaluate_dask(
         shipped = active.scatter(engine, broadcast=True, hash=False)  # hash=True races with the release of an earlier call's copy
     return ddf.map_partitions(_evaluate_partition, shipped, text, id, time, per, meta=empty_frame(per),
                               enforce_metadata=False)
+
+
+def matcher_builds() -> tuple[int, int]:
+    """(process id, automatons built in it): run it on every worker with ``client.run`` to see
+    that an engine was built once per worker process."""
+    import os
+
+    from impact.matcher import Matcher
+
+    return os.getpid(), Matcher.builds

@@ -45,7 +45,10 @@ _IMPLEMENTATION = ahocorasick_rs.Implementation.ContiguousNFA
 class Matcher:
     """The compiled automaton of one rule set. Built once per engine (and per worker process)."""
 
+    builds = 0  # automatons built in this process (how often scale-out rebuilt an engine)
+
     def __init__(self, ruleset: RuleSet, event_index: dict[str, int]):
+        Matcher.builds += 1
         self._terms: list[_Term] = []
         self._by_key: dict[tuple[str, bool], int] = {}
         self._seen_uses: set[tuple[int, tuple]] = set()

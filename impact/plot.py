@@ -145,7 +145,6 @@ def _strongest(mine: "pd.DataFrame", top: int, gap: int) -> "pd.DataFrame":
     """The strongest signals by |score|, half bullish and half bearish when there are both, one
     per session and at least ``gap`` sessions apart, so the marks spread over the chart instead
     of piling up on one busy week."""
-    import pandas as pd
 
     ranked = mine.assign(strength=mine["score"].abs()).sort_values("strength", ascending=False, kind="stable")
     bull, bear = ranked[ranked["direction"] != "bearish"], ranked[ranked["direction"] == "bearish"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 import pandas as pd
 import pytest
@@ -25,34 +24,10 @@ def documents() -> pd.DataFrame:
     return pd.DataFrame({"id": [f"p{i}" for i in range(n)], "text": paragraphs, "published_at": times})
 
 
-def count_builds() -> None:
-    """Count Matcher builds in this worker process (a test-only wrapper)."""
-    import impact.matcher as m
-
-    if getattr(m.Matcher, "_builds_counted", False):
-        return
-    original = m.Matcher.__init__
-
-    def init(self, *args, **kwargs):
-        m.Matcher._builds += 1
-        original(self, *args, **kwargs)
-
-    m.Matcher._builds = 0
-    m.Matcher.__init__ = init
-    m.Matcher._builds_counted = True
-
-
-def builds() -> tuple[int, int]:
-    import impact.matcher as m
-
-    return os.getpid(), getattr(m.Matcher, "_builds", 0)
-
-
 @pytest.fixture(scope="module")
 def client():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=40) as cluster, distributed.Client(cluster) as c:
-        c.run(count_builds)
         yield c
 
 
@@ -68,11 +43,11 @@ def test_two_worker_processes_give_exactly_the_local_frame(engine, client, per):
 
 
 def test_the_engine_is_built_once_per_worker_process(engine, client):
-    from impact.distributed import evaluate_dask
+    from impact.distributed import evaluate_dask, matcher_builds
 
-    before = dict(client.run(builds).values())
+    before = dict(client.run(matcher_builds).values())
     evaluate_dask(engine, dd.from_pandas(documents(), npartitions=12)).compute()
-    after = dict(client.run(builds).values())
+    after = dict(client.run(matcher_builds).values())
     assert len(after) == 2 and len(set(after)) == 2  # two distinct worker processes
     assert {pid: after[pid] - before.get(pid, 0) for pid in after} == {pid: 1 for pid in after}
 

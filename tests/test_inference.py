@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from impact import Engine, InferenceError
+from impact import InferenceError
 from impact.facts import Fact
 from impact.inference import MAX_RULES_PER_EVENT, MAX_RULES_PER_RULESET, Inference, partition
 from impact.schema import Rule
