@@ -191,7 +191,7 @@ class FactExtractor:
                                 f" (needs one of: {', '.join(sorted(spec.assets))})" if spec.assets else ""
                             )
                         else:
-                            subjects = list(self._coordinated(norm, candidates.items, chosen))
+                            subjects = self._coordinated(norm, candidates.items, chosen)
                     if reason is not None:
                         if trace:
                             misses.append(NearMiss(spec.name, si, trig, reason))
