@@ -267,9 +267,16 @@ class FactExtractor:
                 return f"condition all[{g}] has no term {where}"
             anchors.append(found)
         if spec.has_none:
-            for a, b in bucket.nones.get(spec.index, ()):
+            # a heading "特朗普:" / "英国央行:" / "Trump:" is the speaker of the whole sentence:
+            # its vetoes (a politician's demand, another central bank) hold in every clause
+            nones = bucket.nones.get(spec.index, ())
+            for a, b in nones:
                 if lo <= a and b <= hi:
                     return f"vetoed by {norm[a:b]!r} (none)"
+            head = _heading_end(norm, sentence)
+            for a, b in nones:
+                if sentence.start <= a and b <= head:
+                    return f"vetoed by {norm[a:b]!r} (none, in the heading)"
         for rx in spec.regexes:
             ok = regex_ok.get(rx) if regex_ok is not None else None
             if ok is None:  # a regex depends on the sentence only: search it once per sentence
@@ -407,6 +414,17 @@ class FactExtractor:
                     continue
             return True
         return False
+
+
+def _heading_end(norm: str, sentence: Sentence) -> int:
+    """End of the sentence's heading (its first clause when that clause ends in a colon), else -1."""
+    if len(sentence.clauses) < 2:
+        return -1
+    end = sentence.clauses[1]
+    k = end - 1
+    while k > sentence.start and norm[k].isspace():
+        k -= 1
+    return end if norm[k] == ":" else -1
 
 
 def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

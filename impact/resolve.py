@@ -13,6 +13,13 @@ bullish, bearish and neutral votes::
     direction = argmax(B, S, N)            (a tie between B and S is neutral)
     score     = (B - S) / (B + S + N) x (1 - exp(-(B + S + N)))
 
+Mixed evidence is no call: when an asset has votes both ways, the larger side must weigh at
+least DOMINANCE (3:2) times the smaller one, else the direction is neutral (the score keeps its
+lean). Drivers that pull against each other in one document (a tariff threat and a ceasefire,
+a rate-cut bet and a hot inflation print) leave the direction open; an analyst would not call
+it from a near balance. 3:2 leaves a contrast able to decide between two equal votes ("A, but
+B": AFTER_CONTRAST / BEFORE_CONTRAST = 1.86).
+
 so the score lies in [-1, 1], its sign agrees with the direction, and a single weak vote
 gives a small score while many agreeing votes approach +-1.
 """
@@ -27,6 +34,10 @@ HEDGED = 0.6
 FUTURE = 0.6
 AFTER_CONTRAST = 1.3
 BEFORE_CONTRAST = 0.7
+# Mixed evidence: when an asset has votes both ways, the larger side must outweigh the smaller
+# one at least DOMINANCE times over for a directional call (B >= DOMINANCE x S for bullish).
+# A round 3:2, below AFTER_CONTRAST / BEFORE_CONTRAST so that a contrast still decides.
+DOMINANCE = 1.5
 
 
 @dataclass(slots=True)
@@ -89,7 +100,7 @@ def resolve(votes: list[Vote]) -> list[Net]:
         total = b + s + n
         if total <= 0:
             continue
-        if n >= max(b, s) or b == s:
+        if n >= max(b, s) or b == s or max(b, s) < DOMINANCE * min(b, s):
             direction = "neutral"
         else:
             direction = "bullish" if b > s else "bearish"

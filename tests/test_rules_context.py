@@ -1,0 +1,97 @@
+"""Context that makes a driver or a move no call: the speaker of a heading, open questions,
+previews, forecasts, period statistics and companies named like an asset. Own sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from impact.text import segment
+from tests.conftest import write_rules
+from impact import Engine
+
+
+def views(engine, text: str) -> dict[str, str]:
+    return {s.asset: s.direction for s in engine.evaluate(text).signals}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "美国总统:美联储应该马上降息。",  # a politician's demand, the speaker in the heading
+        "白宫发言人:美联储必须立即降息,否则经济受损。",
+        "挪威央行行长:年内可能再降息一次。",  # another central bank, named in the heading only
+    ],
+)
+def test_a_heading_speaker_vetoes_in_every_clause(engine, text):
+    assert views(engine, text).get("gold") is None
+
+
+def test_a_heading_speaker_that_is_not_vetoed_changes_nothing(engine):
+    assert views(engine, "美联储理事:支持在下次会议上降息。").get("gold") == "bullish"
+
+
+def test_the_heading_veto_is_the_first_clause_only_when_it_ends_in_a_colon(tmp_path):
+    folder = write_rules(tmp_path, ev="""
+events:
+  thing.up:
+    description: x
+    terms: {zh: [上升]}
+    none: {zh: [传闻]}
+    scope: clause
+rules:
+  - id: thing.up.gold
+    description: x
+    when: {all: [thing.up]}
+    then: [{asset: gold, direction: bullish}]
+    rationale: x
+    explain: x
+""")
+    eng = Engine.from_path(folder)
+    assert views(eng, "传闻:某指标上升。") == {}
+    assert views(eng, "传闻不少,某指标上升。") == {"gold": "bullish"}  # a first clause without a colon is no heading
+    assert views(eng, "某指标上升,传闻:无。") == {"gold": "bullish"}  # a colon later in the sentence is no heading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "美方是否会暂停关税仍不明朗。",  # a question
+        "美联储能否在下月降息尚无定论。",
+        "市场前瞻:美联储下周或将降息。",  # a preview of what is awaited
+    ],
+)
+def test_questions_and_previews_assert_nothing(engine, text):
+    assert views(engine, text).get("gold") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("现货黄金日内涨1%。", "bullish"),
+        ("分析师认为金价有望升至4000美元。", "bullish"),  # a forecast: the analyst's view, not a move
+        ("金价年内累涨逾40%。", None),  # a performance over the year
+        ("A股黄金股集体大涨。", None),  # shares of miners
+        ("某黄金矿业(ABC.N)盘前涨超3%。", None),  # a listed company
+        ("金价一度创下历史新高,随后回落。", "bearish"),  # the record is a level, the move now is down
+    ],
+)
+def test_what_counts_as_a_reported_gold_move(engine, text, expected):
+    assert views(engine, text).get("gold") == expected
+
+
+def test_a_forecast_is_a_view_and_not_a_reported_move(engine):
+    (signal,) = engine.evaluate("分析师认为金价有望升至4000美元。").signals
+    assert [e.rule for e in signal.evidence] == ["analyst.view.bullish"]
+
+
+def test_mixed_drivers_without_a_margin_give_no_call(engine):
+    # a tariff threat (bullish) and a ceasefire (bearish) of similar weight: no directional call
+    text = "美国宣布对欧盟商品加征关税。两国签署停火协议。"
+    signal = next(s for s in engine.evaluate(text).signals if s.asset == "gold")
+    assert signal.direction == "neutral"
+    assert {e.direction for e in signal.evidence} == {"bullish", "bearish"}
+
+
+def test_segment_keeps_the_heading_as_the_first_clause():
+    (s,) = segment("特朗普:美联储应该降息。")
+    assert s.clauses[1] == len("特朗普:")
