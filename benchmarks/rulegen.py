@@ -1,16 +1,25 @@
 """Synthetic rule packs of 100, 1,000 and 10,000 rules, written as YAML rule folders.
 
-    python benchmarks/rulegen.py 1000 [--out benchmarks/out/rules-1000]
+    python benchmarks/rulegen.py 1000 [--proportional] [--out benchmarks/out/rules-1000]
 
 A pack is the bundled ``assets.yaml`` and ``modifiers.yaml`` plus files of 100 rules each. Every
 rule has its own event with 3-10 trigger terms per language; about a third of the events add an
 ``all`` group, a fifth need a subject asset, a tenth carry an RE2 regex and a tenth a ``none``
 veto; a tenth of the rules join two events (``when: all``) and some ask for a negated or
 conditional event. Terms are invented from finance characters and corpus words (3-5
-characters, 2-3 words), so they occur by chance only; one in 200 is a phrase taken from the
-corpus itself (Chinese 3-4 character n-grams, English word pairs), so that some rules fire. A
-document thus triggers a few rules, not a share of them, as with a real pack whose new rules
-are about other topics: what grows with the pack is the cost of the rules that do not fire. Deterministic for a size (fixed seed); rebuilt only when missing.
+characters, 2-3 words), so they occur by chance only, except for phrases taken from the corpus
+itself (Chinese 3-4 character n-grams, English word pairs), which make some rules fire:
+
+* by default every pack holds the same number of such topical terms (``TOPICAL_TERMS``, about
+  what 0.5% of the terms of the 1,000-rule pack is), spread over its rules: as with a real pack
+  grown from 1,000 to 10,000 rules about other topics, a document fires about as many rules as
+  before, and what the pack adds is rules that do not fire. This isolates the cost of the rules
+  (``scaling_10k_vs_1k`` in run.py);
+* ``--proportional``: a fixed share of every pack's terms (``REAL_SHARE``) is topical, so a pack
+  ten times larger also fires about ten times as often and writes ten times the evidence
+  (``scaling_10k_vs_1k_proportional``: the cost of the rules plus that of the extra output).
+
+Deterministic for a size and kind (fixed seed); rebuilt only when missing.
 """
 
 from __future__ import annotations
@@ -29,6 +38,10 @@ PER_FILE = 100
 # of documents: a share this small keeps each synthetic rule about as likely to fire on a document
 # as a rule of a real pack about a topic the document is not about (a few rules per document).
 REAL_SHARE = 0.005
+# Terms per synthetic rule on average: 2 languages x 6.5 triggers, a third of the events with an
+# `all` group of 2 x 4.5 terms, a tenth with a `none` list of 2 x 2.
+TERMS_PER_RULE = 2 * 6.5 + 0.33 * 2 * 4.5 + 0.1 * 2 * 2
+TOPICAL_TERMS = round(REAL_SHARE * TERMS_PER_RULE * 1000)
 
 _ZH_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _EN_WORD = re.compile(r"[a-z]{3,}")
@@ -62,8 +75,11 @@ def _q(term: str) -> str:
     return json.dumps(term, ensure_ascii=False)  # a JSON string is a valid YAML flow scalar
 
 
-def generate(size: int, corpus_files: list[Path], out: Path | None = None, seed: int = 11) -> Path:
-    out = out or OUT / f"rules-{size}"
+def generate(
+    size: int, corpus_files: list[Path], out: Path | None = None, seed: int = 11, proportional: bool = False
+) -> Path:
+    out = out or OUT / (f"rules-{size}-proportional" if proportional else f"rules-{size}")
+    share = REAL_SHARE if proportional else min(1.0, TOPICAL_TERMS / (TERMS_PER_RULE * size))
     stamp = out / ".complete"
     if stamp.exists():
         return out
@@ -77,13 +93,13 @@ def generate(size: int, corpus_files: list[Path], out: Path | None = None, seed:
     syllables = "铜铝锌镍锡金银矿炼厂港罐仓储运输贸易资本基金债券汇率利率通胀就业需求供应库存产能"
 
     def zh_term() -> str:
-        if rnd.random() < REAL_SHARE and zh_grams:
+        if rnd.random() < share and zh_grams:
             return rnd.choice(zh_grams)
         return "".join(rnd.choice(syllables) for _ in range(rnd.randint(3, 5)))
 
     def en_term() -> str:
         r = rnd.random()
-        if r < REAL_SHARE and en_pairs:
+        if r < share and en_pairs:
             return rnd.choice(en_pairs)
         words = [rnd.choice(en_words) for _ in range(rnd.randint(2, 3))]
         return " ".join(words) + ("*" if rnd.random() < 0.1 else "")
@@ -150,9 +166,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("size", type=int)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--proportional", action="store_true", help="topical terms a fixed share of the pack")
     args = parser.parse_args()
     paths = corpus.build()
-    print(generate(args.size, list(paths.values()), args.out))
+    print(generate(args.size, list(paths.values()), args.out, proportional=args.proportional))
 
 
 if __name__ == "__main__":

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from impact.collection import RuleSet
 from impact.errors import InputError
 from impact.facts import Fact, FactExtractor, NearMiss
-from impact.inference import Inference
+from impact.inference import MODES as INFERENCE_MODES, Inference
 from impact.matcher import Matcher
-from impact.report import DocumentInfo, Evidence, Report, Signal, Span
+from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span
 from impact.resolve import Net, Vote, resolve, weigh
 from impact.schema import Rule
 from impact.text import OffsetMap, Sentence, detect_language, normalise, segment
@@ -46,12 +46,13 @@ class Trace:
 class _Compiled:
     """The parts of an engine that are rebuilt, never pickled: automaton, conditions, host."""
 
-    def __init__(self, ruleset: RuleSet):
+    def __init__(self, ruleset: RuleSet, inference: str):
         self.rules: list[Rule] = list(ruleset.active_rules)
         self.event_index = {name: i for i, name in enumerate(ruleset.events)}
         self.matcher = Matcher(ruleset, self.event_index)
         self.extractor = FactExtractor(ruleset, self.event_index, self.matcher)
-        self.inference = Inference(self.rules)
+        self.inference = Inference(self.rules, inference)
+        self.rationales = [rule.rationale.strip() for rule in self.rules]
 
 
 def _published(value: Any) -> str | None:
@@ -107,23 +108,28 @@ class Engine:
     [('gold', 'bullish'), ('usd', 'bearish')]
     """
 
-    __slots__ = ("_ruleset", "_compiled", "_build_lock")
+    __slots__ = ("_ruleset", "_inference", "_compiled", "_build_lock")
 
-    def __init__(self, ruleset: RuleSet):
+    def __init__(self, ruleset: RuleSet, inference: str = "joins"):
+        if inference not in INFERENCE_MODES:
+            raise ValueError(f"inference must be one of {INFERENCE_MODES}, not {inference!r}")
         object.__setattr__(self, "_ruleset", ruleset)
+        object.__setattr__(self, "_inference", inference)
         object.__setattr__(self, "_compiled", None)
         object.__setattr__(self, "_build_lock", threading.Lock())
 
     @classmethod
-    def from_path(cls, path: str | Path | None = None) -> "Engine":
+    def from_path(cls, path: str | Path | None = None, *, inference: str = "joins") -> "Engine":
         """Load a rule folder (default: the bundled pack). Raises RuleError with file:line:col.
 
         The validated rules are cached by the bytes of the rule files (see impact.cache).
+        ``inference="durable"`` runs every rule on durable_rules instead of the joins only
+        (same results, slower; see impact.inference).
         """
         from impact.cache import load_cached
 
         with _gc_paused():
-            engine = cls(load_cached(path))
+            engine = cls(load_cached(path), inference)
             engine._parts()  # compile now, so that errors and costs show at load time
         return engine
 
@@ -133,7 +139,7 @@ class Engine:
         raise AttributeError("Engine is immutable; build a new one with Engine.from_path()")
 
     def __reduce__(self):
-        return (Engine, (self._ruleset,))
+        return (Engine, (self._ruleset, self._inference))
 
     def _parts(self) -> _Compiled:
         parts = self._compiled
@@ -141,7 +147,7 @@ class Engine:
             with self._build_lock:
                 parts = self._compiled
                 if parts is None:
-                    parts = _Compiled(self._ruleset)
+                    parts = _Compiled(self._ruleset, self._inference)
                     object.__setattr__(self, "_compiled", parts)
         return parts
 
@@ -212,14 +218,16 @@ class Engine:
         nets = resolve(votes)
         if clock:
             clock.lap("resolve")
-        report = Report(
-            document=DocumentInfo(
+        # every value below is checked already (validated rules, the resolver's arithmetic)
+        report = Report._build(
+            schema_id=REPORT_SCHEMA,
+            document=DocumentInfo._build(
                 id=None if doc_id is None else str(doc_id),
                 language=detect_language(text),
                 chars=len(text),
                 published_at=when,
             ),
-            signals=[_signal(net, parts.rules, sentences, text, offsets) for net in nets],
+            signals=[_signal(net, parts, sentences, text, offsets) for net in nets],
             ruleset=self._ruleset.hash,
         )
         if clock:
@@ -293,32 +301,36 @@ def _votes(rule: Rule, rule_index: int, facts: list[Fact], text: str, offsets: O
             )
 
 
-def _signal(net: Net, rules: list[Rule], sentences: list[Sentence], text: str, offsets: OffsetMap) -> Signal:
+def _signal(net: Net, parts: _Compiled, sentences: list[Sentence], text: str, offsets: OffsetMap) -> Signal:
     evidence = []
+    rules, rationales = parts.rules, parts.rationales
+    start_of, end_of = offsets.start, offsets.end
+    cited: dict[int, tuple[int, int, str]] = {}
     for v in net.members:
         rule = rules[v.rule_index]
-        s = sentences[v.sentence]
-        start, end = offsets.start(s.start), offsets.end(s.end)
-        t0, t1 = offsets.start(v.trigger[0]), offsets.end(v.trigger[1])
+        where = cited.get(v.sentence)
+        if where is None:
+            s = sentences[v.sentence]
+            start, end = start_of(s.start), end_of(s.end)
+            where = cited[v.sentence] = (start, end, text[start:end])
+        t0, t1 = start_of(v.trigger[0]), end_of(v.trigger[1])
         evidence.append(
-            # the values come from validated rules and the resolver: construct, do not re-validate
-            Evidence.model_construct(
+            Evidence._build(
                 rule=rule.id,
                 rule_version=rule.version,
-                direction=v.direction,  # type: ignore[arg-type]
-                sentence=text[start:end],
-                start=start,
-                end=end,
+                direction=v.direction,
+                sentence=where[2],
+                start=where[0],
+                end=where[1],
                 explanation=v.explanation,
-                rationale=rule.rationale.strip(),
+                rationale=rationales[v.rule_index],
                 basis=rule.basis,
-                horizon=v.horizon,  # type: ignore[arg-type]
+                horizon=v.horizon,
                 weight=v.weight,
                 counted=v.counted,
                 events=list(v.events),
-                trigger=Span.model_construct(start=t0, end=t1, text=text[t0:t1]),
+                trigger=Span._build(start=t0, end=t1, text=text[t0:t1]),
                 modifiers=list(v.modifiers),
             )
         )
-    return Signal.model_construct(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)
-
+    return Signal._build(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)

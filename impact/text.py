@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_CJK_RE = re.compile(f"[{_CJK}]")
-_LATIN_RE = re.compile(r"[A-Za-z]")
+_CJK_RUN_RE = re.compile(f"[{_CJK}]+")
+_LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
 
 # A line break with CJK on both sides is a wrap: drop it. Any other lone line break is a space.
 _WRAP_RE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\n[ \t]*(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
@@ -21,6 +21,52 @@ _WRAP_RE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\
 
 def _char_map(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).lower()
+
+
+class _Fold(dict):
+    """The ``str.translate`` table of normalisation, shared by every document and learnt one
+    character at a time: ord -> the one character it becomes, for every character seen so far
+    (those that stay themselves included, so that translate never calls back for them). A
+    character seen for the first time is worked out in ``__missing__``. One that becomes several
+    characters (or none) stays itself here and is listed in ``special``."""
+
+    LIMIT = 200_000  # distinct characters remembered; past it, new ones are worked out each time
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.special: dict[str, str] = {}
+        self._special_re: re.Pattern | None = None
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        mapped = _char_map(ch)
+        if len(mapped) != 1:
+            if ch not in self.special:
+                self.special[ch] = mapped
+                self._special_re = None
+            mapped = ch
+        if len(self) < self.LIMIT:
+            self[code] = mapped
+        return mapped
+
+    def specials_in(self, text: str) -> dict[str, str]:
+        """The characters of ``text`` that become several characters (or none), with what they become."""
+        if not self.special:
+            return {}
+        rx = self._special_re
+        if rx is None:
+            rx = self._special_re = re.compile("[" + "".join(re.escape(c) for c in list(self.special)) + "]")
+        return {c: self.special[c] for c in set(rx.findall(text))}
+
+
+_FOLD = _Fold()
+
+
+def _fold(chunk: str, newlines: bool) -> str:
+    folded = chunk.translate(_FOLD)
+    if newlines:  # lone newlines become spaces (1:1); CJK wraps are removed as edits
+        folded = folded.replace("\n", " ").replace("\r", " ")
+    return folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,24 +106,13 @@ class OffsetMap:
 
 def normalise(text: str) -> tuple[str, OffsetMap]:
     """NFKC + lower case + full-width folding, line wraps joined; returns (normalised, map)."""
-    table: dict[int, str] = {}
-    special: dict[str, str] = {}
-    for ch in set(text):
-        mapped = _char_map(ch)
-        if mapped == ch:
-            continue
-        if len(mapped) == 1:
-            table[ord(ch)] = mapped
-        else:
-            special[ch] = mapped
-    if "\n" in text:
-        # lone newlines become spaces (1:1); CJK wraps are removed below as specials
-        table[ord("\n")] = " "
-        table.setdefault(ord("\r"), " ")
-    drops = [(m.start(), m.end()) for m in _WRAP_RE.finditer(text)] if "\n" in text else []
+    newlines = "\n" in text
+    folded = _fold(text, newlines)  # learns the characters it has not seen (specials among them)
+    special = _FOLD.specials_in(text)
+    drops = [(m.start(), m.end()) for m in _WRAP_RE.finditer(text)] if newlines else []
     # keep paragraph breaks: a blank line stays a newline pair in the normalised text
     if not special and not drops:
-        norm = _restore_paragraphs(text, text.translate(table))
+        norm = _restore_paragraphs(text, folded)
         return norm, OffsetMap((0,), (0,), (True,), len(norm), len(text))
     # slow path: rebuild with explicit segments
     edits: list[tuple[int, int, str]] = [(a, b, "") for a, b in drops]
@@ -99,7 +134,7 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
             orig_starts.append(opos)
             identity.append(True)
             chunk = text[opos:a]
-            parts.append(_restore_paragraphs(chunk, chunk.translate(table)))
+            parts.append(_restore_paragraphs(chunk, _fold(chunk, newlines)))
             npos += a - opos
         norm_starts.append(npos)
         orig_starts.append(a)
@@ -112,7 +147,7 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
         orig_starts.append(opos)
         identity.append(True)
         chunk = text[opos:]
-        parts.append(_restore_paragraphs(chunk, chunk.translate(table)))
+        parts.append(_restore_paragraphs(chunk, _fold(chunk, newlines)))
         npos += len(text) - opos
     norm = "".join(parts)
     return norm, OffsetMap(tuple(norm_starts), tuple(orig_starts), tuple(identity), len(norm), len(text))
@@ -138,9 +173,10 @@ def _restore_paragraphs(original: str, translated: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    head = text[:20000]
-    cjk = _CJK_RE.subn("", head)[1]  # counts without building a list of one-character strings
-    latin = _LATIN_RE.subn("", head)[1]
+    head = text[:4000]
+    # runs, not single characters: a few matches per line instead of one per character
+    cjk = sum(map(len, _CJK_RUN_RE.findall(head)))
+    latin = sum(map(len, _LATIN_RUN_RE.findall(head)))
     if cjk == 0 and latin == 0:
         return "und"
     if cjk * 2 >= latin:
@@ -148,20 +184,43 @@ def detect_language(text: str) -> str:
     return "en" if cjk == 0 or latin > cjk * 10 else "mixed"
 
 
-@dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence in normalised coordinates, with its clause starts."""
+    """A sentence in normalised coordinates. Its clause starts are found when first asked for
+    (only sentences that hold a trigger ever are)."""
 
-    index: int
-    start: int
-    end: int
-    clauses: tuple[int, ...]  # start positions of clauses, first == start
+    __slots__ = ("index", "start", "end", "_text", "_clauses")
+
+    def __init__(self, index: int, start: int, end: int, text: str = "", clauses: tuple[int, ...] | None = None):
+        self.index = index
+        self.start = start
+        self.end = end
+        self._text = text  # the normalised document, for the clauses
+        self._clauses = clauses
+
+    @property
+    def clauses(self) -> tuple[int, ...]:
+        """Start positions of the clauses, the first one == start."""
+        clauses = self._clauses
+        if clauses is None:
+            clauses = self._clauses = _clause_starts(self._text, self.start, self.end)
+        return clauses
 
     def clause_span(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self.clauses, pos) - 1
-        a = self.clauses[max(i, 0)]
-        b = self.clauses[i + 1] if i + 1 < len(self.clauses) else self.end
+        clauses = self.clauses
+        i = bisect.bisect_right(clauses, pos) - 1
+        a = clauses[max(i, 0)]
+        b = clauses[i + 1] if i + 1 < len(clauses) else self.end
         return a, b
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sentence):
+            return NotImplemented
+        return (self.index, self.start, self.end, self.clauses) == (other.index, other.start, other.end, other.clauses)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Sentence(index={self.index}, start={self.start}, end={self.end}, clauses={self.clauses})"
 
 
 _ABBREVIATIONS = frozenset(
@@ -180,6 +239,17 @@ _CLAUSE_RE = re.compile(r"[、:;()\[\]]|(?<![0-9]),|,(?![0-9])| - | — |——"
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
 
+def _clause_starts(norm: str, a: int, b: int) -> tuple[int, ...]:
+    clauses = [a]
+    for m in _CLAUSE_RE.finditer(norm, a, b):
+        c = m.end()
+        while c < b and norm[c].isspace():
+            c += 1
+        if clauses[-1] < c < b:
+            clauses.append(c)
+    return tuple(clauses)
+
+
 def segment(norm: str) -> list[Sentence]:
     """Split normalised text into sentences (no empty ones), each with clause boundaries."""
     sentences: list[Sentence] = []
@@ -187,20 +257,12 @@ def segment(norm: str) -> list[Sentence]:
     n = len(norm)
 
     def emit(a: int, b: int) -> None:
-        while a < b and norm[a].isspace():
-            a += 1
-        while b > a and norm[b - 1].isspace():
-            b -= 1
-        if a >= b:
+        chunk = norm[a:b]
+        stripped = chunk.strip()  # the same white space as str.isspace()
+        if not stripped:
             return
-        clauses = [a]
-        for m in _CLAUSE_RE.finditer(norm, a, b):
-            c = m.end()
-            while c < b and norm[c].isspace():
-                c += 1
-            if clauses[-1] < c < b:
-                clauses.append(c)
-        sentences.append(Sentence(len(sentences), a, b, tuple(clauses)))
+        a += len(chunk) - len(chunk.lstrip())
+        sentences.append(Sentence(len(sentences), a, a + len(stripped), norm))
 
     for m in _END_RE.finditer(norm):
         end = m.end()

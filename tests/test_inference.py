@@ -5,12 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from impact import InferenceError
+from impact import Engine, InferenceError
 from impact.facts import Fact
 from impact.inference import MAX_RULES_PER_EVENT, MAX_RULES_PER_RULESET, Inference, partition
 from impact.schema import Rule
 
-from conftest import FIXTURES, article
+from conftest import FIXTURES, RULES, article
 
 DEFICIT = "法案将使美国联邦政府的债务再增加约3万亿美元。"
 TARIFF = "特朗普威胁对欧盟商品加征关税。"
@@ -63,8 +63,9 @@ def _rule(i: int, event: str = "e") -> Rule:
     })
 
 
-def test_an_exception_inside_a_rule_action_reaches_the_caller():
-    inference = Inference([_rule(0)])
+@pytest.mark.parametrize("mode", ["joins", "durable"])
+def test_an_exception_inside_a_rule_action_reaches_the_caller(mode):
+    inference = Inference([_rule(0)], mode)
     fact = Fact(0, "e", 0, (0, 1), None, (), {}, 0)
 
     def boom(rule_index, fact_ids):
@@ -85,7 +86,58 @@ def test_rules_are_split_below_durable_rules_limits():
     for members in bins:
         assert len(members) <= MAX_RULES_PER_RULESET
         assert sum(1 for i in members if i < 300) <= MAX_RULES_PER_EVENT
-    inference = Inference(rules)
+    inference = Inference(rules, "durable")
+    assert inference.ruleset_count == len(bins)
     fired = []
     inference.run([Fact(0, "same", 0, (0, 1), None, (), {}, 0)], lambda r, ids: fired.append(r))
     assert sorted(fired) == list(range(300))
+
+
+def _facts(*events: str) -> list[Fact]:
+    return [Fact(i, e, 0, (2 * i, 2 * i + 1), None, (), {}, 0) for i, e in enumerate(events)]
+
+
+@pytest.mark.parametrize("mode", ["joins", "durable"])
+def test_an_any_rule_fires_once_per_fact_and_binds_only_that_fact(mode):
+    # durable_rules keeps earlier facts in the other aliases of an `any` frame; each firing must
+    # still bind the one fact that completed it, or the vote cites the wrong trigger
+    rule = Rule.model_validate({
+        "id": "r0", "description": "d", "when": {"any": ["e", "f"]}, "rationale": "r", "explain": "x",
+        "then": [{"asset": "gold", "direction": "bullish"}],
+    })
+    fired = []
+    Inference([rule], mode).run(_facts("e", "e", "f"), lambda r, ids: fired.append(ids))
+    assert fired == [[0], [1], [2]]
+
+
+@pytest.mark.parametrize("mode", ["joins", "durable"])
+def test_a_join_binds_one_fact_per_condition(mode):
+    rule = Rule.model_validate({
+        "id": "r0", "description": "d", "when": {"all": ["e", "f"]}, "rationale": "r", "explain": "x",
+        "then": [{"asset": "gold", "direction": "bullish"}],
+    })
+    inference = Inference([rule], mode)
+    assert inference.ruleset_count == 1  # joins run on durable_rules in both modes
+    fired = []
+    inference.run(_facts("e", "f"), lambda r, ids: fired.append(sorted(ids)))
+    assert fired == [[0, 1]]
+    fired.clear()
+    inference.run(_facts("e", "e"), lambda r, ids: fired.append(ids))
+    assert fired == []
+
+
+def test_the_lookup_and_durable_rules_give_identical_reports(engine):
+    """The default mode (single-condition rules by lookup, joins on durable_rules) against every
+    rule on durable_rules: the same reports, byte for byte, over every rule example of the bundled
+    pack, the fixtures, and documents that join examples of different rules."""
+    import random
+
+    durable = Engine.from_path(RULES, inference="durable")
+    assert durable._parts().inference.durable_rule_count == len(engine.ruleset.active_rules)
+    assert 0 < engine._parts().inference.durable_rule_count < len(engine.ruleset.active_rules)
+    texts = [ex.text for rule in engine.ruleset.rules for ex in rule.examples]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.txt"))]
+    rnd = random.Random(7)
+    texts += ["".join(rnd.sample(texts[:-10], 6)) for _ in range(300)]
+    for text in texts:
+        assert engine.evaluate(text).to_json() == durable.evaluate(text).to_json(), text[:200]

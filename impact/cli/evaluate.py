@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from enum import Enum
@@ -42,6 +43,9 @@ def evaluate(
     from impact.errors import InputError
 
     engine = Engine.from_path(rules)
+    # a long batch: the loaded rules (hundreds of thousands of objects for a large pack) leave the
+    # cyclic collector's passes; this process has nothing else to collect among them
+    gc.freeze()
     fmt = None if input_format is InFormat.auto else input_format.value
     records = read_records(input, fmt)  # type: ignore[arg-type]
     results = evaluate_records(engine, _progress(records, quiet))
