@@ -106,6 +106,7 @@ class FactExtractor:
                 side=ev.subject_side,
             )
         self.subject_events = frozenset(e.index for e in self.events if e.subject)
+        self._uses = [matcher.uses(tid) for tid in range(matcher.term_count)]
         self._trigger_tids = frozenset(
             tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
         )
@@ -118,27 +119,46 @@ class FactExtractor:
 
     def group(self, hits: list[tuple[int, int, int]], sentences: list[Sentence]) -> dict[int, SentenceHits]:
         """The hits of each sentence that holds a trigger hit (no other sentence can hold a fact)."""
-        trigger_tids = self._trigger_tids
-        starts = [s.start for s in sentences]
-        triggered: set[int] = set()
-        for start, end, tid in hits:
-            if tid in trigger_tids:
-                i = bisect.bisect_right(starts, start) - 1
-                if i >= 0 and end <= sentences[i].end:
-                    triggered.add(i)
         out: dict[int, SentenceHits] = {}
-        if not triggered:
+        if not hits or not sentences:
             return out
-        hit_starts = [h[0] for h in hits]
-        uses = self.matcher.uses
-        for i in sorted(triggered):
+        trigger_tids = self._trigger_tids
+        # one walk over hits and sentences together (both sorted by start): the hits of each
+        # sentence, kept for the sentences with a trigger among them
+        spans: list[tuple[int, int, int]] = []  # (sentence, first hit, end hit)
+        n = len(sentences)
+        si = 0
+        end = sentences[0].end
+        first = -1
+        triggered = False
+        for k, hit in enumerate(hits):
+            if hit[0] >= end:
+                if triggered:
+                    spans.append((si, first, k))
+                triggered = False
+                first = -1
+                while si < n and sentences[si].end <= hit[0]:
+                    si += 1
+                if si == n:
+                    break
+                end = sentences[si].end
+            if first < 0:
+                first = k
+            if not triggered and hit[2] in trigger_tids and hit[1] <= end and hit[0] >= sentences[si].start:
+                triggered = True
+        else:
+            if triggered:
+                spans.append((si, first, len(hits)))
+        uses_of = self._uses
+        for i, lo, hi in spans:
             sentence = sentences[i]
+            s_start, s_end = sentence.start, sentence.end
             bucket = out[i] = SentenceHits()
-            for k in range(bisect.bisect_left(hit_starts, sentence.start), bisect.bisect_left(hit_starts, sentence.end)):
+            for k in range(lo, hi):
                 start, end, tid = hits[k]
-                if end > sentence.end:
+                if end > s_end or start < s_start:
                     continue
-                for use in uses(tid):
+                for use in uses_of[tid]:
                     kind = use[0]
                     if kind == TRIGGER:
                         bucket.triggers.setdefault(use[1], []).append((start, end))
@@ -166,9 +186,7 @@ class FactExtractor:
                 continue
             sentence = sentences[si]
             mentions = self._mentions(norm, sentence, bucket)
-            subject_triggers = _Spans(sorted(
-                span for ev, spans in bucket.triggers.items() if ev in self.subject_events for span in spans
-            ))
+            subject_triggers: _Spans | None = None  # built when an event first needs a subject
             candidates_for: dict[frozenset[str], _Mentions] = {}
             others = tuple(dict.fromkeys(a for _, _, a in mentions))
             regex_ok: dict[object, bool] = {}
@@ -185,6 +203,10 @@ class FactExtractor:
                             candidates = candidates_for[spec.assets] = _Mentions(
                                 [m for m in mentions if not spec.assets or m[2] in spec.assets]
                             )
+                        if subject_triggers is None:
+                            subject_triggers = _Spans(sorted(
+                                span for ev, spans in bucket.triggers.items() if ev in self.subject_events for span in spans
+                            ))
                         chosen = self._subject(sentence, trig, candidates, subject_triggers, spec.side)
                         if chosen is None:
                             reason = "no asset named near the trigger" + (
@@ -374,9 +396,10 @@ class FactExtractor:
         """Modifier flags of an event: a modifier near the trigger or near one of its `all` terms."""
         flags: dict[str, bool] = {}
         trig = anchors[0]
+        present = bucket.modifiers
         for name, flag in _FLAG_OF.items():
-            spans = None if name in ignore else bucket.modifiers.get(name)
-            if spans and any(
+            spans = present.get(name)
+            if spans and name not in ignore and any(
                 self._near(self.lexicons[name], spans, anchor, sentence.clause_span(anchor[0]), sentence)
                 for anchor in anchors
             ):
@@ -429,6 +452,8 @@ def _heading_end(norm: str, sentence: Sentence) -> int:
 
 def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Trigger hits of one event, dropping those nested inside a longer hit of the same event."""
+    if len(spans) == 1:
+        return spans
     ordered = sorted(spans, key=lambda s: (s[0], -(s[1] - s[0])))
     kept: list[tuple[int, int]] = []
     furthest = -1  # every kept span starts at or before s: s is nested iff one reaches its end

@@ -115,13 +115,17 @@ class Matcher:
         for tid, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True):
             check = checks[tid]
             if check:  # most Chinese terms need none: no look at the neighbours
-                if check & _START and start > 0 and _is_word_char(norm[start - 1]):
-                    continue
+                if check & _START and start > 0:
+                    c = norm[start - 1]
+                    if c.isascii() and c.isalnum():  # _is_word_char, inlined: once per English hit
+                        continue
                 if check & _WILD:
                     while end < n and norm[end].isascii() and norm[end].isalpha():
                         end += 1
-                elif check & _END and end < n and _is_word_char(norm[end]):
-                    continue
+                elif check & _END and end < n:
+                    c = norm[end]
+                    if c.isascii() and c.isalnum():
+                        continue
             append((start, end, tid))
         hits.sort()
         return hits
