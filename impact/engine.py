@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from impact.collection import RuleSet
 from impact.errors import InputError
-from impact.facts import Fact, FactExtractor, NearMiss
+from impact.facts import FLAG_MODIFIERS, Fact, FactExtractor, NearMiss
 from impact.inference import MODES as INFERENCE_MODES, Inference
 from impact.matcher import Matcher
 from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span
@@ -267,15 +267,16 @@ class Engine:
 
 
 def _votes(rule: Rule, rule_index: int, facts: list[Fact], text: str, offsets: OffsetMap) -> Iterator[Vote]:
-    anchor = max(facts, key=lambda f: f.trigger)
-    mods = [m for m in ("negated", "hedged", "reversed", "conditional", "future", "past") if anchor.flag(m)]
+    anchor = facts[0] if len(facts) == 1 else max(facts, key=lambda f: f.trigger)
+    flags = anchor.modifiers
+    mods = [m for m in FLAG_MODIFIERS if flags.get(m)] if flags else []
     if anchor.contrast > 0:
         mods.append("after-contrast")
     elif anchor.contrast < 0:
         mods.append("before-contrast")
     modifiers = tuple(mods)
     trigger_text = text[offsets.start(anchor.trigger[0]) : offsets.end(anchor.trigger[1])]
-    events = tuple(dict.fromkeys(f.event for f in facts))
+    events = (anchor.event,) if len(facts) == 1 else tuple(dict.fromkeys(f.event for f in facts))
     for view in rule.then:
         if view.asset == "{subject}":
             targets = list(dict.fromkeys(f.subject for f in facts if f.subject))

@@ -104,12 +104,35 @@ class OffsetMap:
         return nxt
 
 
+def _is_wrap_side(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
+
+
+def _wraps(text: str) -> list[tuple[int, int]]:
+    """The spans of _WRAP_RE in ``text``, found from each newline outwards (a regex with a
+    look-behind tries every position of the text; a page has a few dozen newlines)."""
+    out = []
+    n = len(text)
+    i = text.find("\n")
+    while i >= 0:
+        a = i - 1 if i > 0 and text[i - 1] == "\r" else i
+        while a > 0 and text[a - 1] in " \t":
+            a -= 1
+        b = i + 1
+        while b < n and text[b] in " \t":
+            b += 1
+        if a > 0 and b < n and _is_wrap_side(text[a - 1]) and _is_wrap_side(text[b]):
+            out.append((a, b))
+        i = text.find("\n", i + 1)
+    return out
+
+
 def normalise(text: str) -> tuple[str, OffsetMap]:
     """NFKC + lower case + full-width folding, line wraps joined; returns (normalised, map)."""
     newlines = "\n" in text
     folded = _fold(text, newlines)  # learns the characters it has not seen (specials among them)
     special = _FOLD.specials_in(text)
-    drops = [(m.start(), m.end()) for m in _WRAP_RE.finditer(text)] if newlines else []
+    drops = _wraps(text) if newlines else []
     # keep paragraph breaks: a blank line stays a newline pair in the normalised text
     if not special and not drops:
         norm = _restore_paragraphs(text, folded)

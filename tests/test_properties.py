@@ -57,3 +57,25 @@ def test_sentences_cover_the_text(text):
         assert 0 <= a <= b <= len(text)
     # only white space (paragraph breaks, padding) is left out of every sentence
     assert all(covered[i] or norm[i].isspace() for i in range(len(norm)))
+
+
+@PROPERTY
+@given(text=st.text(alphabet="\n\r \t中a，\u3000Ｂ\u33ff\u3400\u303f\u3040x", max_size=40))
+def test_line_wraps_found_from_newlines_are_those_of_the_wrap_pattern(text):
+    from impact.text import _WRAP_RE, _wraps
+
+    assert _wraps(text) == [(m.start(), m.end()) for m in _WRAP_RE.finditer(text)]
+
+
+@PROPERTY
+@given(text=texts)
+def test_normalisation_is_the_per_character_mapping_whatever_was_seen_before(text):
+    # the shared character table learns as it goes: the result must not depend on its state
+    from impact.text import _char_map
+
+    norm, offsets = normalise(text)
+    if offsets.identity == (True,):
+        plain = "".join(_char_map(c) if c not in "\n\r" else c for c in text)
+        assert len(norm) == len(text)
+        for a, b, c in zip(text, norm, plain):
+            assert b == c or (a in "\n\r" and b in " \n")
