@@ -73,6 +73,7 @@ def test_questions_and_previews_assert_nothing(engine, text):
         ("A股黄金股集体大涨。", None),  # shares of miners
         ("某黄金矿业(ABC.N)盘前涨超3%。", None),  # a listed company
         ("金价一度创下历史新高,随后回落。", "bearish"),  # the record is a level, the move now is down
+        ("隔夜现货黄金大涨2%。", None),  # a move of an earlier session
     ],
 )
 def test_what_counts_as_a_reported_gold_move(engine, text, expected):
@@ -95,3 +96,19 @@ def test_mixed_drivers_without_a_margin_give_no_call(engine):
 def test_segment_keeps_the_heading_as_the_first_clause():
     (s,) = segment("特朗普:美联储应该降息。")
     assert s.clauses[1] == len("特朗普:")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "美联储去年曾三次降息。",  # past: old news
+        "美联储如期降息25个基点。",  # priced in
+        "该国此前曾对进口钢材加征关税。",
+        "两国达成协议以避免贸易战升级。",
+        "会议纪要显示,官员们担心关税会推高物价。",  # tariffs as a cause of inflation
+        "出口商协会要求政府取消对进口零部件的关税。",  # a demand for relief
+        "多国领导人呼吁冲突双方停火。",  # a call for a ceasefire
+    ],
+)
+def test_drivers_that_are_old_expected_or_only_demanded_make_no_gold_call(engine, text):
+    assert views(engine, text).get("gold") is None
