@@ -299,6 +299,7 @@ def _votes(rule: Rule, rule_index: int, facts: list[Fact], text: str, offsets: O
                 modifiers=modifiers,
                 explanation=explanation,
                 horizon=view.horizon,
+                basis=rule.basis,
             )
 
 

@@ -20,6 +20,16 @@ a rate-cut bet and a hot inflation print) leave the direction open; an analyst w
 it from a near balance. 3:2 leaves a contrast able to decide between two equal votes ("A, but
 B": AFTER_CONTRAST / BEFORE_CONTRAST = 1.86).
 
+Unrelated drivers are no sum: an inferred vote carries the link to the asset in its rule, not in
+the text. When an asset's inferred votes come from different drivers (events) in different
+sentences - a tariff item and a Fed item of a news digest, typically - nothing in the text says
+which of them moves the asset, and adding them up is no view (a rule whose condition combines
+events, such as a deficit with tariffs, states the link, so votes sharing an event are one
+driver). Those inferred votes are then set
+aside (``counted = false``, kept as evidence); the votes that speak about the asset directly
+(explicit views, reported moves) still decide, and without any the asset's view is neutral. One
+driver repeated over several sentences, or several drivers in one sentence, still count.
+
 so the score lies in [-1, 1], its sign agrees with the direction, and a single weak vote
 gives a small score while many agreeing votes approach +-1.
 """
@@ -53,6 +63,7 @@ class Vote:
     explanation: str
     horizon: str
     counted: bool = True
+    basis: str = "inferred"  # the rule's basis: explicit view, reported move or inferred from a driver
 
 
 def weigh(strength: float, basis: str, modifiers: tuple[str, ...]) -> float:
@@ -66,6 +77,22 @@ def weigh(strength: float, basis: str, modifiers: tuple[str, ...]) -> float:
     elif "before-contrast" in modifiers:
         w *= BEFORE_CONTRAST
     return w
+
+
+def _stories(votes: list[Vote]) -> int:
+    """How many unrelated drivers the votes rest on: votes whose events overlap are one driver (a
+    rule that combines a deficit and tariffs joins the deficit rule's story)."""
+    groups: list[set[str]] = []
+    for v in votes:
+        joined = set(v.events)
+        rest = []
+        for g in groups:
+            if g & joined:
+                joined |= g
+            else:
+                rest.append(g)
+        groups = rest + [joined]
+    return len(groups)
 
 
 @dataclass(slots=True)
@@ -83,8 +110,15 @@ def resolve(votes: list[Vote]) -> list[Net]:
         by_asset.setdefault(v.asset, []).append(v)
     out: list[Net] = []
     for asset, members in by_asset.items():
+        eligible = members
+        drivers = [v for v in members if v.basis == "inferred" and v.direction != "neutral"]
+        if len({v.sentence for v in drivers}) > 1 and _stories(drivers) > 1:
+            # different drivers in different sentences: separate stories, no view (see the docstring)
+            for v in drivers:
+                v.counted = False
+            eligible = [v for v in members if v.basis != "inferred" or v.direction == "neutral"]
         best: dict[tuple[int, str], Vote] = {}
-        for v in members:
+        for v in eligible:
             key = (v.sentence, v.direction)
             cur = best.get(key)
             if cur is None or v.weight > cur.weight:
@@ -98,14 +132,16 @@ def resolve(votes: list[Vote]) -> list[Net]:
             totals[v.direction] += v.weight
         b, s, n = totals["bullish"], totals["bearish"], totals["neutral"]
         total = b + s + n
+        members.sort(key=lambda v: (v.trigger[0], v.rule_index))
         if total <= 0:
+            if members:  # every vote set aside: no view, but the evidence stays visible
+                out.append(Net(asset, "neutral", 0.0, totals, members))
             continue
         if n >= max(b, s) or b == s or max(b, s) < DOMINANCE * min(b, s):
             direction = "neutral"
         else:
             direction = "bullish" if b > s else "bearish"
         score = (b - s) / total * (1.0 - math.exp(-total))
-        members.sort(key=lambda v: (v.trigger[0], v.rule_index))
         out.append(Net(asset, direction, round(max(-1.0, min(1.0, score)), 4), {k: round(x, 4) for k, x in totals.items()}, members))
     out.sort(key=lambda n: (-abs(n.score), n.asset))
     return out

@@ -7,8 +7,10 @@ import pytest
 from impact.resolve import AFTER_CONTRAST, BEFORE_CONTRAST, DOMINANCE, Vote, resolve
 
 
-def vote(direction: str, weight: float, sentence: int = 0, asset: str = "gold") -> Vote:
-    return Vote(asset, direction, weight, 0, sentence, (0, 1), ("e",), (), "", "short")
+def vote(direction: str, weight: float, sentence: int = 0, asset: str = "gold", event: str = "e",
+         basis: str = "inferred") -> Vote:
+    return Vote(asset, direction, weight, 0, sentence, (sentence * 10, sentence * 10 + 1), (event,), (), "", "short",
+                basis=basis)
 
 
 def net(*votes: Vote):
@@ -46,3 +48,42 @@ def test_votes_of_one_direction_in_one_sentence_count_once():
     n = net(vote("bullish", 0.3, 0), vote("bullish", 0.3, 0), vote("bearish", 0.25, 1))
     assert n.votes["bullish"] == pytest.approx(0.3)
     assert n.direction == "neutral"
+
+
+def test_different_drivers_in_different_sentences_are_no_sum():
+    # a tariff item and a Fed item of a digest: nothing says which of them moves gold
+    a = vote("bullish", 0.22, 0, event="tariffs.threat")
+    b = vote("bullish", 0.25, 3, event="cb.easing")
+    n = net(a, b)
+    assert n.direction == "neutral" and n.score == 0.0
+    assert n.members == [a, b] and not a.counted and not b.counted  # still cited as evidence
+
+
+def test_a_direct_vote_decides_when_unrelated_drivers_are_set_aside():
+    a = vote("bearish", 0.275, 0, event="geo.easing")
+    b = vote("bearish", 0.25, 2, event="cb.tightening")
+    move = vote("bullish", 0.42, 4, event="move.up", basis="reported")
+    n = net(a, b, move)
+    assert n.direction == "bullish" and n.votes == {"bullish": 0.42, "bearish": 0.0, "neutral": 0.0}
+    assert move.counted and not a.counted and not b.counted
+
+
+@pytest.mark.parametrize(
+    "votes",
+    [
+        # one driver over several sentences
+        [vote("bullish", 0.25, 0, event="cb.easing"), vote("bullish", 0.25, 2, event="cb.easing")],
+        # several drivers in one sentence
+        [vote("bullish", 0.25, 1, event="cb.easing"), vote("bullish", 0.22, 1, event="tariffs.threat")],
+        # a rule combining two events states their link: it joins the single-event rule's driver
+        [vote("bearish", 0.25, 0, event="fiscal.deficit"),
+         Vote("gold", "bearish", 0.4, 1, 2, (20, 21), ("fiscal.deficit", "tariffs.threat"), (), "", "short")],
+        # explicit and reported votes of different events in different sentences speak about the asset
+        [vote("bullish", 0.8, 0, event="view.bullish", basis="explicit"),
+         vote("bullish", 0.42, 2, event="move.up", basis="reported")],
+    ],
+)
+def test_one_driver_or_one_sentence_or_direct_votes_still_count(votes):
+    n = net(*votes)
+    assert n.direction == votes[0].direction and n.votes[votes[0].direction] > 0
+    assert all(v.counted for v in votes if v.weight == max(w.weight for w in votes if w.sentence == v.sentence))

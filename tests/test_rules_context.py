@@ -112,3 +112,14 @@ def test_segment_keeps_the_heading_as_the_first_clause():
 )
 def test_drivers_that_are_old_expected_or_only_demanded_make_no_gold_call(engine, text):
     assert views(engine, text).get("gold") is None
+
+
+def test_a_digest_of_unrelated_drivers_gives_gold_no_call(engine):
+    text = "要闻:1. 美国宣布对欧盟商品加征关税。2. 交易员加大美联储降息押注。"
+    gold = next(s for s in engine.evaluate(text).signals if s.asset == "gold")
+    assert gold.direction == "neutral" and gold.score == 0
+    assert {e.rule for e in gold.evidence} == {"tariffs.threat.gold", "central_bank.easing.gold"}
+    assert not any(e.counted for e in gold.evidence)
+    # the same two drivers in one sentence are one story, and still count
+    one = engine.evaluate("美国对欧盟商品加征关税,交易员随即加大美联储降息押注。")
+    assert {s.asset: s.direction for s in one.signals}["gold"] == "bullish"
