@@ -232,16 +232,19 @@ class FactExtractor:
 
     def _mentions(self, norm: str, sentence: Sentence, bucket: SentenceHits) -> list[tuple[int, int, str]]:
         out = []
+        if not bucket.aliases:
+            return out
         # aliases and vetoes are each sorted by start: look only at vetoes that start in reach
         vetoes = sorted(bucket.not_within)
         veto_starts = [v[0] for v in vetoes]
         veto_reach = max((y - x for x, y, _ in vetoes), default=0)
         vetoed_by_regex: dict[str, list[tuple[int, int]]] = {}
         for a, b, asset in bucket.aliases:
-            lo_k = bisect.bisect_left(veto_starts, b - veto_reach)
-            hi_k = bisect.bisect_right(veto_starts, a)
-            if any(vetoes[k][1] >= b and vetoes[k][2] == asset for k in range(lo_k, hi_k)):
-                continue
+            if vetoes:
+                lo_k = bisect.bisect_left(veto_starts, b - veto_reach)
+                hi_k = bisect.bisect_right(veto_starts, a)
+                if any(vetoes[k][1] >= b and vetoes[k][2] == asset for k in range(lo_k, hi_k)):
+                    continue
             regexes = self.asset_regexes.get(asset)
             if regexes:
                 spans = vetoed_by_regex.get(asset)
@@ -394,16 +397,16 @@ class FactExtractor:
         self, sentence: Sentence, bucket: SentenceHits, anchors: list[tuple[int, int]], ignore: frozenset[str]
     ) -> tuple[dict[str, bool], int]:
         """Modifier flags of an event: a modifier near the trigger or near one of its `all` terms."""
-        flags: dict[str, bool] = {}
         trig = anchors[0]
-        present = bucket.modifiers
-        for name, flag in _FLAG_OF.items():
-            spans = present.get(name)
-            if spans and name not in ignore and any(
+        found = set()
+        for name, spans in bucket.modifiers.items():  # the few modifier lexicons that occur
+            flag = _FLAG_OF.get(name)
+            if flag is not None and name not in ignore and any(
                 self._near(self.lexicons[name], spans, anchor, sentence.clause_span(anchor[0]), sentence)
                 for anchor in anchors
             ):
-                flags[flag] = True
+                found.add(flag)
+        flags = {flag: True for flag in FLAG_MODIFIERS if flag in found} if found else {}
         contrast = 0
         markers = bucket.modifiers.get("contrast", ())
         if any(b <= trig[0] for a, b in markers):
