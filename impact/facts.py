@@ -79,8 +79,18 @@ class SentenceHits:
     not_within: list[tuple[int, int, str]] = field(default_factory=list)
     modifiers: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     triggers: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # hits of terms used in `all` groups or `none` vetoes, by term; spread over the events that
+    # use them only for an event triggered here, on first use (a common word can sit in the
+    # vetoes of dozens of events)
+    terms: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     groups: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
     nones: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def spans_of(self, tids: frozenset[int]) -> list[tuple[int, int]]:
+        """The hits of these terms in this sentence, in text order."""
+        spans = [span for tid, found in self.terms.items() if tid in tids for span in found]
+        spans.sort()
+        return spans
 
 
 class FactExtractor:
@@ -106,7 +116,24 @@ class FactExtractor:
                 side=ev.subject_side,
             )
         self.subject_events = frozenset(e.index for e in self.events if e.subject)
-        self._uses = [matcher.uses(tid) for tid in range(matcher.term_count)]
+        # per term: its uses recorded as hits are grouped (triggers, aliases, modifiers, vetoes of
+        # an alias) and whether it also serves `all` groups or `none` lists (kept by term)
+        self._uses = [
+            [use for use in matcher.uses(tid) if use[0] not in (GROUP, NONE)] for tid in range(matcher.term_count)
+        ]
+        self._deferred = frozenset(
+            tid for tid in range(matcher.term_count) if any(use[0] in (GROUP, NONE) for use in matcher.uses(tid))
+        )
+        group_tids: dict[tuple[int, int], set[int]] = {}
+        none_tids: dict[int, set[int]] = {}
+        for tid in self._deferred:
+            for use in matcher.uses(tid):
+                if use[0] == GROUP:
+                    group_tids.setdefault((use[1], use[2]), set()).add(tid)
+                elif use[0] == NONE:
+                    none_tids.setdefault(use[1], set()).add(tid)
+        self._group_tids = {key: frozenset(v) for key, v in group_tids.items()}
+        self._none_tids = {key: frozenset(v) for key, v in none_tids.items()}
         self._trigger_tids = frozenset(
             tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
         )
@@ -149,7 +176,7 @@ class FactExtractor:
         else:
             if triggered:
                 spans.append((si, first, len(hits)))
-        uses_of = self._uses
+        uses_of, deferred = self._uses, self._deferred
         for i, lo, hi in spans:
             sentence = sentences[i]
             s_start, s_end = sentence.start, sentence.end
@@ -158,6 +185,8 @@ class FactExtractor:
                 start, end, tid = hits[k]
                 if end > s_end or start < s_start:
                     continue
+                if tid in deferred:
+                    bucket.terms.setdefault(tid, []).append((start, end))
                 for use in uses_of[tid]:
                     kind = use[0]
                     if kind == TRIGGER:
@@ -166,10 +195,6 @@ class FactExtractor:
                         bucket.aliases.append((start, end, use[1]))
                     elif kind == MODIFIER:
                         bucket.modifiers.setdefault(use[1], []).append((start, end))
-                    elif kind == GROUP:
-                        bucket.groups.setdefault((use[1], use[2]), []).append((start, end))
-                    elif kind == NONE:
-                        bucket.nones.setdefault(use[1], []).append((start, end))
                     elif kind == NOT_WITHIN:
                         bucket.not_within.append((start, end, use[1]))
         return out
@@ -280,7 +305,11 @@ class FactExtractor:
         anchors.append(trig)
         for g in range(spec.groups):
             found = None
-            for a, b in bucket.groups.get((spec.index, g), ()):
+            key = (spec.index, g)
+            group = bucket.groups.get(key)
+            if group is None:
+                group = bucket.groups[key] = bucket.spans_of(self._group_tids.get(key, frozenset()))
+            for a, b in group:
                 if a < lo or b > hi or (a < trig[1] and trig[0] < b):
                     continue
                 if spec.window is not None and max(a - trig[1], trig[0] - b) > spec.window:
@@ -294,11 +323,13 @@ class FactExtractor:
         if spec.has_none:
             # a heading "特朗普:" / "英国央行:" / "Trump:" is the speaker of the whole sentence:
             # its vetoes (a politician's demand, another central bank) hold in every clause
-            nones = bucket.nones.get(spec.index, ())
+            nones = bucket.nones.get(spec.index)
+            if nones is None:
+                nones = bucket.nones[spec.index] = bucket.spans_of(self._none_tids.get(spec.index, frozenset()))
             for a, b in nones:
                 if lo <= a and b <= hi:
                     return f"vetoed by {norm[a:b]!r} (none)"
-            head = _heading_end(norm, sentence)
+            head = _heading_end(norm, sentence) if nones else -1
             for a, b in nones:
                 if sentence.start <= a and b <= head:
                     return f"vetoed by {norm[a:b]!r} (none, in the heading)"
