@@ -13,6 +13,9 @@ bullish, bearish and neutral votes::
     direction = argmax(B, S, N)            (a tie between B and S is neutral)
     score     = (B - S) / (B + S + N) x (1 - exp(-(B + S + N)))
 
+so the score lies in [-1, 1], its sign agrees with the direction, and a single weak vote
+gives a small score while many agreeing votes approach +-1.
+
 Mixed evidence is no call: when an asset has votes both ways, the larger side must weigh at
 least DOMINANCE (3:2) times the smaller one, else the direction is neutral (the score keeps its
 lean). Drivers that pull against each other in one document (a tariff threat and a ceasefire,
@@ -30,8 +33,7 @@ aside (``counted = false``, kept as evidence); the votes that speak about the as
 (explicit views, reported moves) still decide, and without any the asset's view is neutral. One
 driver repeated over several sentences, or several drivers in one sentence, still count.
 
-so the score lies in [-1, 1], its sign agrees with the direction, and a single weak vote
-gives a small score while many agreeing votes approach +-1.
+Every vote left out says why in ``why_not_counted`` (``impact explain --trace`` shows it).
 """
 
 from __future__ import annotations
@@ -64,6 +66,18 @@ class Vote:
     horizon: str
     counted: bool = True
     basis: str = "inferred"  # the rule's basis: explicit view, reported move or inferred from a driver
+    why_not_counted: str | None = None
+
+    def set_aside(self, why: str) -> None:
+        self.counted = False
+        self.why_not_counted = why
+
+
+SAME_SENTENCE = "a stronger vote of the same direction in this sentence counted"
+UNRELATED_DRIVERS = (
+    "set aside: the asset's inferred votes rest on different drivers in different sentences "
+    "(separate stories, no sum); only direct views and reported moves decide"
+)
 
 
 def weigh(strength: float, basis: str, modifiers: tuple[str, ...]) -> float:
@@ -115,7 +129,7 @@ def resolve(votes: list[Vote]) -> list[Net]:
         if len({v.sentence for v in drivers}) > 1 and _stories(drivers) > 1:
             # different drivers in different sentences: separate stories, no view (see the docstring)
             for v in drivers:
-                v.counted = False
+                v.set_aside(UNRELATED_DRIVERS)
             eligible = [v for v in members if v.basis != "inferred" or v.direction == "neutral"]
         best: dict[tuple[int, str], Vote] = {}
         for v in eligible:
@@ -123,10 +137,10 @@ def resolve(votes: list[Vote]) -> list[Net]:
             cur = best.get(key)
             if cur is None or v.weight > cur.weight:
                 if cur is not None:
-                    cur.counted = False
+                    cur.set_aside(SAME_SENTENCE)
                 best[key] = v
             else:
-                v.counted = False
+                v.set_aside(SAME_SENTENCE)
         totals = {"bullish": 0.0, "bearish": 0.0, "neutral": 0.0}
         for v in best.values():
             totals[v.direction] += v.weight

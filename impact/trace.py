@@ -22,7 +22,7 @@ from rich.text import Text
 
 from impact.engine import Engine, Trace
 from impact.matcher import GROUP, MODIFIER, NONE, TRIGGER
-from impact.resolve import AFTER_CONTRAST, BASIS, BEFORE_CONTRAST, FUTURE, HEDGED, Vote
+from impact.resolve import AFTER_CONTRAST, BASIS, BEFORE_CONTRAST, DOMINANCE, FUTURE, HEDGED, Vote
 from impact.collection import RuleSet
 from impact.schema import Rule, expand_terms
 
@@ -234,7 +234,7 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
                     "weight": v.weight,
                     "counted": v.counted,
                     "sentence_start": tr.offsets.start(tr.sentences[v.sentence].start),
-                    "why_not_counted": None if v.counted else "a stronger vote of the same direction in this sentence counted",
+                    "why_not_counted": v.why_not_counted,
                 }
                 for v in sorted(votes, key=lambda v: (v.trigger[0], v.rule_index))
             ],
@@ -245,7 +245,10 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
                 f"score = (B - S) / (B + S + N) x (1 - e^-(B + S + N)) = ({b:.3f} - {s:.3f}) / {total:.3f} "
                 f"x (1 - e^-{total:.3f}) = {((b - s) / total * (1 - math.exp(-total))) if total else 0:+.3f}"
             ),
-            "direction_rule": "the largest of B, S, N; neutral wins ties and B = S",
+            "direction_rule": (
+                f"the largest of B, S, N; neutral wins ties, B = S, and mixed votes where the larger of B "
+                f"and S is less than {DOMINANCE:g} times the smaller"
+            ),
         })
     return out
 
@@ -321,6 +324,9 @@ def render_trace(
             factors = " x ".join(f"{f['value']:g} {f['name']}" for f in v["factors"])
             votes.add_row(v["rule"], v["direction"], f"{v['weight']:.3f} = {factors}", "yes" if v["counted"] else "no")
         console.print(votes)
+        for why in dict.fromkeys(v["why_not_counted"] for v in w["votes"] if v["why_not_counted"]):
+            left_out = ", ".join(dict.fromkeys(v["rule"] for v in w["votes"] if v["why_not_counted"] == why))
+            console.print(Text(f"  not counted ({left_out}): {why}", style="dim"))
         t = w["totals"]
         console.print(f"  B={t['bullish']:.3f} S={t['bearish']:.3f} N={t['neutral']:.3f} -> {w['direction']}; "
                       f"{w['formula']}", markup=False, highlight=False)
