@@ -123,3 +123,16 @@ def test_a_digest_of_unrelated_drivers_gives_gold_no_call(engine):
     # the same two drivers in one sentence are one story, and still count
     one = engine.evaluate("美国对欧盟商品加征关税,期货交易商随即增加对联储降息的押注。")
     assert {s.asset: s.direction for s in one.signals}["gold"] == "bullish"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["分析师预测铂金价格将从每盎司1,544美元升至1,816美元。", "钯金价格大涨5%。", "白金价格走低。"],
+)
+def test_platinum_and_palladium_prices_are_not_gold(engine, text):
+    # 金价 sits inside 铂金价格 / 钯金价格 / 白金价格
+    assert views(engine, text).get("gold") is None
+
+
+def test_gold_named_beside_platinum_is_still_gold(engine):
+    assert views(engine, "铂金和金价双双上涨。").get("gold") == "bullish"
