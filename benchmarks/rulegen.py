@@ -81,7 +81,8 @@ def generate(
     out = out or OUT / (f"rules-{size}-proportional" if proportional else f"rules-{size}")
     share = REAL_SHARE if proportional else min(1.0, TOPICAL_TERMS / (TERMS_PER_RULE * size))
     stamp = out / ".complete"
-    if stamp.exists():
+    settings = json.dumps({"size": size, "seed": seed, "share": share, "generator": 2})
+    if stamp.exists() and stamp.read_text() == settings:  # a pack built otherwise is rebuilt
         return out
     if out.exists():
         shutil.rmtree(out)
@@ -156,7 +157,7 @@ def generate(
         (out / f"syn_{file_no:04d}.yaml").write_text("\n".join(events + rules) + "\n", encoding="utf-8")
         rules_done += n
         file_no += 1
-    stamp.write_text(str(size))
+    stamp.write_text(settings)
     return out
 
 

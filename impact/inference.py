@@ -11,7 +11,10 @@ inside them:
 * an exception raised inside an action is recorded and raised to the caller as InferenceError
   (durable_rules itself swallows it into the state's ``exception`` field);
 * rules are split into rulesets below the measured limits (about 512 rules per ruleset, 64
-  rules matching one fact) and the split is checked when the engine is built.
+  rules matching one fact) and the split is checked when the engine is built;
+* a join fires once per combination of its facts, so each join ruleset is given at most the
+  first 64 facts of one (event, flags) per document (16 for three conditions, ...): at most
+  JOIN_FIRINGS firings of a rule, however often a document repeats itself.
 
 What durable_rules is given (``mode``):
 
@@ -42,6 +45,7 @@ from impact.schema import Rule
 
 MAX_RULES_PER_RULESET = 128
 MAX_RULES_PER_EVENT = 48
+JOIN_FIRINGS = 4096  # firings of one join rule per document at most (64 x 64 for two events)
 
 
 class _PrivateHost(durable_engine.Host):
@@ -126,12 +130,26 @@ class Inference:
             for key in dict.fromkeys((r.event, flags(r.negated, r.reversed, r.conditional)) for r in refs):
                 self._direct.setdefault(key, []).append(idx)
         definitions: dict[str, dict] = {}
-        bins = partition([self._rules[i] for i in on_durable], [{r.event for r in all_refs[i]} for i in on_durable])
+        # joins and single-condition rules in rulesets of their own, so that a join's fact budget
+        # (below) applies to joins only, in both modes
+        bins: list[list[int]] = []
+        for kind in (False, True):
+            chosen = [i for i in on_durable if _is_join(self._rules[i], all_refs[i]) == kind]
+            bins += [[chosen[m] for m in b] for b in partition([self._rules[i] for i in chosen],
+                                                                [{r.event for r in all_refs[i]} for i in chosen])]
+        # A join fires once per combination of its facts: a document repeating one sentence 800
+        # times would make 160,000 firings of a two-event join. Each join ruleset sees at most
+        # `cap` facts per (event, flags), the first in the text, so that a rule of n conditions
+        # fires at most JOIN_FIRINGS times per document.
+        self._cap: dict[str, int] = {}
         for b, members in enumerate(bins):
             name = f"impact_{b}"
+            arity = max((len(all_refs[i]) for i in members if _is_join(self._rules[i], all_refs[i])), default=0)
+            if arity:
+                self._cap[name] = max(1, int(round(JOIN_FIRINGS ** (1 / arity), 6)))
             ruleset: dict[str, dict] = {}
             per_event: dict[str, int] = {}
-            for idx in (on_durable[m] for m in members):
+            for idx in members:
                 rule = self._rules[idx]
                 refs = all_refs[idx]
                 conds = [
@@ -200,7 +218,8 @@ class Inference:
         firing, ordered by the facts bound (their ids follow the text) and then by rule."""
         fired: list[tuple[int, list[int]]] = []
         by_ruleset: dict[str, list[dict]] = {}
-        direct, routes_of, accepts = self._direct, self._routes, self._accepts
+        direct, routes_of, accepts, caps = self._direct, self._routes, self._accepts, self._cap
+        given: Counter = Counter()  # (ruleset, key) -> facts given to a join ruleset so far
         for fact in facts:
             mods = fact.modifiers
             key = (fact.event, flags(mods.get("negated", False), mods.get("reversed", False), mods.get("conditional", False)))
@@ -208,6 +227,11 @@ class Inference:
                 fired.append((idx, [fact.id]))
             for name in routes_of.get(fact.event, ()):
                 if key in accepts[name]:
+                    cap = caps.get(name)
+                    if cap is not None:
+                        if given[name, key] >= cap:
+                            continue
+                        given[name, key] += 1
                     by_ruleset.setdefault(name, []).append({"sid": "", "id": str(fact.id), "event": fact.event, "m": key[1]})
         if by_ruleset:
             by_ruleset = {name: payload for name, payload in by_ruleset.items() if self._fires(name, payload)}
@@ -236,15 +260,14 @@ class Inference:
                     try:
                         self._host.assert_facts(name, payload)
                         created.append(name)
-                    except durable_engine.MessageNotHandledException:
-                        # refused whole; assert one by one so that the handled facts still count
-                        for fact in payload:
-                            try:
-                                self._host.assert_fact(name, fact)
-                                if name not in created:
-                                    created.append(name)
-                            except durable_engine.MessageNotHandledException:
-                                pass
+                    except durable_engine.MessageNotHandledException as exc:
+                        # run() gives a ruleset only facts one of its rules accepts, so this does not
+                        # happen. If it did, the batch is half recorded (asserting its facts again
+                        # raises MessageObservedException) and deleting its state may crash the
+                        # process (seen with 2.0.28): leave that one state in place and say so.
+                        raise InferenceError(
+                            f"internal: durable_rules refused facts that ruleset {name} accepts: {exc}"
+                        ) from exc
                     except Exception as exc:
                         raise InferenceError(f"durable_rules refused the facts of ruleset {name}: {exc}") from exc
                     if self._errors:

@@ -34,16 +34,16 @@ class _Fold(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self.special: dict[str, str] = {}
-        self._special_re: re.Pattern | None = None
+        self.special: dict[str, str] = {}  # only ever grows
+        # the pattern of the specials with how many it was built from: threads share this table,
+        # and a pattern older than ``special`` is rebuilt, never trusted (no reset flag to race on)
+        self._special_re: tuple[int, re.Pattern] | None = None
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
         mapped = _char_map(ch)
         if len(mapped) != 1:
-            if ch not in self.special:
-                self.special[ch] = mapped
-                self._special_re = None
+            self.special.setdefault(ch, mapped)
             mapped = ch
         if len(self) < self.LIMIT:
             self[code] = mapped
@@ -51,12 +51,14 @@ class _Fold(dict):
 
     def specials_in(self, text: str) -> dict[str, str]:
         """The characters of ``text`` that become several characters (or none), with what they become."""
-        if not self.special:
+        special = self.special
+        if not special:
             return {}
-        rx = self._special_re
-        if rx is None:
-            rx = self._special_re = re.compile("[" + "".join(re.escape(c) for c in list(self.special)) + "]")
-        return {c: self.special[c] for c in set(rx.findall(text))}
+        cached = self._special_re
+        if cached is None or cached[0] != len(special):
+            known = list(special)  # a snapshot: a special added meanwhile makes the length differ
+            cached = self._special_re = (len(known), re.compile("[" + "".join(map(re.escape, known)) + "]"))
+        return {c: special[c] for c in set(cached[1].findall(text))}
 
 
 _FOLD = _Fold()
@@ -196,7 +198,7 @@ def _restore_paragraphs(original: str, translated: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    head = text[:4000]
+    head = text[:20000]
     # runs, not single characters: a few matches per line instead of one per character
     cjk = sum(map(len, _CJK_RUN_RE.findall(head)))
     latin = sum(map(len, _LATIN_RUN_RE.findall(head)))
@@ -240,7 +242,8 @@ class Sentence:
             return NotImplemented
         return (self.index, self.start, self.end, self.clauses) == (other.index, other.start, other.end, other.clauses)
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        return hash((self.index, self.start, self.end))
 
     def __repr__(self) -> str:
         return f"Sentence(index={self.index}, start={self.start}, end={self.end}, clauses={self.clauses})"

@@ -141,3 +141,33 @@ def test_the_lookup_and_durable_rules_give_identical_reports(engine):
     texts += ["".join(rnd.sample(texts[:-10], 6)) for _ in range(300)]
     for text in texts:
         assert engine.evaluate(text).to_json() == durable.evaluate(text).to_json(), text[:200]
+
+
+@pytest.mark.parametrize("mode", ["joins", "durable"])
+def test_a_join_fires_within_its_budget_however_often_a_document_repeats_itself(mode):
+    from impact.inference import JOIN_FIRINGS
+
+    join = Rule.model_validate({
+        "id": "j", "description": "d", "when": {"all": ["e", "f"]}, "rationale": "r", "explain": "x",
+        "then": [{"asset": "usd", "direction": "bearish"}],
+    })
+    single = _rule(1, "e")
+    inference = Inference([join, single], mode)
+    fired: list[int] = []
+    inference.run(_facts(*["e", "f"] * 300), lambda r, ids: fired.append(r))
+    assert fired.count(0) == JOIN_FIRINGS == 64 * 64  # the first 64 facts of each event
+    assert fired.count(1) == 300  # a single-condition rule is not capped
+
+
+def test_a_batch_durable_rules_refuses_is_an_error_and_the_next_document_works():
+    rule = Rule.model_validate({
+        "id": "j", "description": "d", "when": {"all": ["e", "f"]}, "rationale": "r", "explain": "x",
+        "then": [{"asset": "usd", "direction": "bearish"}],
+    })
+    inference = Inference([rule])
+    refused = {"impact_0": [{"sid": "", "id": "0", "event": "e", "m": 0}, {"sid": "", "id": "1", "event": "zzz", "m": 0}]}
+    with pytest.raises(InferenceError, match="refused facts"):
+        inference._run_durable(refused)
+    fired = []
+    inference.run(_facts("e", "f"), lambda r, ids: fired.append(sorted(ids)))
+    assert fired == [[0, 1]]

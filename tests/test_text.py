@@ -55,3 +55,25 @@ def test_sentences_are_exact_substrings_in_order(text):
         a, b = offsets.start(s.start), offsets.end(s.end)
         assert 0 <= last <= a <= b <= len(text)
         last = b
+
+
+def test_a_special_learnt_while_another_thread_builds_the_pattern_is_not_lost(monkeypatch):
+    """Thread B learns ﬁ (one character that becomes two) while thread A compiles the pattern of
+    the specials known before: the stale pattern must not hide ﬁ from every later document.
+    The interleaving is replayed in one thread by running B's step inside A's re.compile."""
+    import impact.text as text_module
+
+    fold = text_module._Fold()
+    monkeypatch.setattr(text_module, "_FOLD", fold)
+    fold[ord("\ufb00")]  # A has learnt ﬀ; no pattern compiled yet
+    real = text_module.re.compile
+
+    def compile_while_b_learns(pattern, *args, **kwargs):
+        monkeypatch.setattr(text_module.re, "compile", real)
+        fold[ord("\ufb01")]  # B's translate learns ﬁ meanwhile
+        return real(pattern, *args, **kwargs)
+
+    monkeypatch.setattr(text_module.re, "compile", compile_while_b_learns)
+    assert text_module.normalise("\ufb00")[0] == "ff"
+    for _ in range(2):
+        assert text_module.normalise("de\ufb01cit")[0] == "deficit"
