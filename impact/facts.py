@@ -228,14 +228,16 @@ class FactExtractor:
                             candidates = candidates_for[spec.assets] = _Mentions(
                                 [m for m in mentions if not spec.assets or m[2] in spec.assets]
                             )
-                        if subject_triggers is None:
-                            subject_triggers = _Spans(sorted(
-                                span for ev, spans in bucket.triggers.items() if ev in self.subject_events for span in spans
-                            ))
-                        chosen = self._subject(sentence, trig, candidates, subject_triggers, spec.side)
+                        chosen = None
+                        if candidates.items:  # no asset named in the sentence: nothing to look for
+                            if subject_triggers is None:
+                                subject_triggers = _Spans(sorted(
+                                    span for ev, spans in bucket.triggers.items() if ev in self.subject_events for span in spans
+                                ))
+                            chosen = self._subject(sentence, trig, candidates, subject_triggers, spec.side)
                         if chosen is None:
                             reason = "no asset named near the trigger" + (
-                                f" (needs one of: {', '.join(sorted(spec.assets))})" if spec.assets else ""
+                                f" (needs one of: {', '.join(sorted(spec.assets))})" if spec.assets and trace else ""
                             )
                         else:
                             subjects = self._coordinated(norm, candidates.items, chosen)
