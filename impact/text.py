@@ -7,6 +7,7 @@ that ``original[start:end]`` is the sentence as the reader saw it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -255,9 +256,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 # Sentence ends: CJK terminators and ! ? always; ';' next to CJK; '.' before white space or CJK.
+# (every branch starts with its end character, so the regex engine skips ahead to candidates)
 _END_RE = re.compile(
     r"[。!?](?:[\"'”’」』)\]])*"
-    r"|;(?=\s*[\u3400-\u9fff])|(?<=[\u3400-\u9fff\"”」』)]);"
+    r"|;(?:(?=\s*[\u3400-\u9fff])|(?<=[\u3400-\u9fff\"”」』)];))"
     r"|\.(?:[\"'”’)\]])*(?=\s|$|[\u3400-\u9fff])"
     r"|\n\s*\n"
 )
@@ -284,27 +286,25 @@ def segment(norm: str) -> list[Sentence]:
     start = 0
     n = len(norm)
 
-    def emit(a: int, b: int) -> None:
-        chunk = norm[a:b]
-        stripped = chunk.strip()  # the same white space as str.isspace()
-        if not stripped:
-            return
-        a += len(chunk) - len(chunk.lstrip())
-        sentences.append(Sentence(len(sentences), a, a + len(stripped), norm))
-
-    for m in _END_RE.finditer(norm):
-        end = m.end()
-        if m.group().startswith("."):
-            w = _WORD_BEFORE_DOT.search(norm, max(start, m.start() - 12), m.start() + 1)
+    for m in itertools.chain(_END_RE.finditer(norm), (None,)):  # None: the text after the last end
+        if m is None:
+            if start >= n:
+                break
+            at = end = n
+            first = ""
+        else:
+            at, end = m.span()
+            first = norm[at]
+        if first == ".":
+            w = _WORD_BEFORE_DOT.search(norm, max(start, at - 12), at + 1)
             if w:
                 word = w.group(1).lower()
                 if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                     continue
-        if m.group().startswith("\n"):
-            emit(start, m.start())
-        else:
-            emit(start, end)
+        chunk = norm[start : at if first == "\n" else end]
+        stripped = chunk.strip()  # the same white space as str.isspace()
+        if stripped:
+            a = start + len(chunk) - len(chunk.lstrip())
+            sentences.append(Sentence(len(sentences), a, a + len(stripped), norm))
         start = end
-    if start < n:
-        emit(start, n)
     return sentences
