@@ -30,6 +30,7 @@ class Unit(str, Enum):
 RULES_OPT = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)")
 QUIET_OPT = typer.Option(False, "--quiet", "-q", help="no progress bar, no notes on stderr")
 DEBUG_OPT = typer.Option(False, "--debug", help="show tracebacks")
+NEWS_ARG = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or `impact evaluate` output")
 PRICES_OPT = typer.Option(..., "--prices", "-p", help="daily price CSV (separator and columns detected)")
 PRICE_COL_OPT = typer.Option(None, "--price-column", help="price column (default: close/Close/value/price/...)")
 DATE_COL_OPT = typer.Option(None, "--date-column", help="date column (default: date/Date/日期/...)")
@@ -165,7 +166,7 @@ def _emit(frame, format: TableFormat, output: Optional[str]) -> None:
 @app.command()
 @handle_errors
 def study(
-    input: str = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or `impact evaluate` output"),
+    input: str = NEWS_ARG,
     prices: str = PRICES_OPT,
     asset: str = typer.Option(..., "--asset", "-a", help="the asset the prices are of (gold, copper, usd, ...)"),
     horizons: str = typer.Option("1,5,20", "--horizons", help="forward horizons in sessions; 0 = the reaction in the news' own session"),
@@ -241,7 +242,7 @@ def _study_table(out, asset: str) -> None:
 @app.command()
 @handle_errors
 def aggregate(
-    input: str = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or `impact evaluate` output"),
+    input: str = NEWS_ARG,
     asset: Optional[list[str]] = typer.Option(None, "--asset", "-a", help="only these assets (repeatable)"),
     freq: str = typer.Option("D", "--freq", help="period of the series (pandas frequency: D, W, h)"),
     half_life: str = HALF_LIFE_OPT,
@@ -284,7 +285,7 @@ def aggregate(
 @app.command()
 @handle_errors
 def timeline(
-    input: str = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or `impact evaluate` output"),
+    input: str = NEWS_ARG,
     prices: str = PRICES_OPT,
     asset: str = typer.Option(..., "--asset", "-a", help="the asset the prices are of"),
     out: str = typer.Option(..., "--out", "-o", help="image file to write (.png, .svg, .pdf)"),
