@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from impact.collection import RuleSet
 from impact.errors import InputError
@@ -196,6 +196,8 @@ class Engine:
         facts, misses = parts.extractor.extract(norm, sentences, hits, trace=trace)
         if clock:
             clock.lap("facts")
+        # original span of a normalised span (most documents need no normalisation: identity)
+        original = _same_span if offsets.plain else offsets.span
         votes: list[Vote] = []
         fired: list[tuple[str, list[int]]] = []
         seen: set[tuple[int, int, str]] = set()
@@ -205,7 +207,7 @@ class Engine:
             chosen = [facts[i] for i in fact_ids]
             if trace:
                 fired.append((rule.id, fact_ids))
-            for vote in _votes(rule, rule_index, chosen, text, offsets):
+            for vote in _votes(rule, rule_index, chosen, text, original):
                 key = (rule_index, vote.sentence, vote.asset)
                 if key not in seen:
                     seen.add(key)
@@ -227,7 +229,7 @@ class Engine:
                 chars=len(text),
                 published_at=when,
             ),
-            signals=[_signal(net, parts, sentences, text, offsets) for net in nets],
+            signals=[_signal(net, parts, sentences, text, original) for net in nets],
             ruleset=self._ruleset.hash,
         )
         if clock:
@@ -266,7 +268,24 @@ class Engine:
         return f"Engine(rules={len(rs.rules)}, events={len(rs.events)}, assets={len(rs.assets)}, hash={rs.hash})"
 
 
-def _votes(rule: Rule, rule_index: int, facts: list[Fact], text: str, offsets: OffsetMap) -> Iterator[Vote]:
+def _same_span(a: int, b: int) -> tuple[int, int]:
+    return a, b
+
+
+_WEIGHTS: dict[tuple[float, str, tuple[str, ...]], float] = {}  # a few dozen combinations at most
+
+
+def _weight(strength: float, basis: str, modifiers: tuple[str, ...]) -> float:
+    key = (strength, basis, modifiers)
+    w = _WEIGHTS.get(key)
+    if w is None:
+        w = _WEIGHTS[key] = round(weigh(strength, basis, modifiers), 4)
+    return w
+
+
+def _votes(
+    rule: Rule, rule_index: int, facts: list[Fact], text: str, original: Callable[[int, int], tuple[int, int]]
+) -> Iterator[Vote]:
     anchor = facts[0] if len(facts) == 1 else max(facts, key=lambda f: f.trigger)
     flags = anchor.modifiers
     mods = [m for m in FLAG_MODIFIERS if flags.get(m)] if flags else []
@@ -275,7 +294,8 @@ def _votes(rule: Rule, rule_index: int, facts: list[Fact], text: str, offsets: O
     elif anchor.contrast < 0:
         mods.append("before-contrast")
     modifiers = tuple(mods)
-    trigger_text = text[offsets.start(anchor.trigger[0]) : offsets.end(anchor.trigger[1])]
+    t0, t1 = original(*anchor.trigger)
+    trigger_text = text[t0:t1]
     events = (anchor.event,) if len(facts) == 1 else tuple(dict.fromkeys(f.event for f in facts))
     for view in rule.then:
         if view.asset == "{subject}":
@@ -291,7 +311,7 @@ def _votes(rule: Rule, rule_index: int, facts: list[Fact], text: str, offsets: O
             yield Vote(
                 asset=asset,
                 direction=view.direction,
-                weight=round(weigh(view.strength, rule.basis, modifiers), 4),
+                weight=_weight(view.strength, rule.basis, modifiers),
                 rule_index=rule_index,
                 sentence=anchor.sentence,
                 trigger=anchor.trigger,
@@ -303,19 +323,20 @@ def _votes(rule: Rule, rule_index: int, facts: list[Fact], text: str, offsets: O
             )
 
 
-def _signal(net: Net, parts: _Compiled, sentences: list[Sentence], text: str, offsets: OffsetMap) -> Signal:
+def _signal(
+    net: Net, parts: _Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
+) -> Signal:
     evidence = []
     rules, rationales = parts.rules, parts.rationales
-    start_of, end_of = offsets.start, offsets.end
     cited: dict[int, tuple[int, int, str]] = {}
     for v in net.members:
         rule = rules[v.rule_index]
         where = cited.get(v.sentence)
         if where is None:
             s = sentences[v.sentence]
-            start, end = start_of(s.start), end_of(s.end)
+            start, end = original(s.start, s.end)
             where = cited[v.sentence] = (start, end, text[start:end])
-        t0, t1 = start_of(v.trigger[0]), end_of(v.trigger[1])
+        t0, t1 = original(*v.trigger)
         evidence.append(
             Evidence._build(
                 rule=rule.id,

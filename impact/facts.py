@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from impact.collection import RuleSet
 from impact.regexes import compile_regex
@@ -73,22 +73,30 @@ class _EventSpec:
     side: str
 
 
-@dataclass(slots=True)
 class SentenceHits:
-    aliases: list[tuple[int, int, str]] = field(default_factory=list)
-    not_within: list[tuple[int, int, str]] = field(default_factory=list)
-    modifiers: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    triggers: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    # hits of terms used in `all` groups or `none` vetoes, by term; spread over the events that
-    # use them only for an event triggered here, on first use (a common word can sit in the
-    # vetoes of dozens of events)
-    terms: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
-    nones: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    """The hits of one sentence, by what their terms are used for."""
 
-    def spans_of(self, tids: frozenset[int]) -> list[tuple[int, int]]:
+    __slots__ = ("aliases", "not_within", "modifiers", "triggers", "terms", "groups", "nones")
+
+    def __init__(self) -> None:  # plain slots: built for every triggered sentence
+        self.aliases: list[tuple[int, int, str]] = []
+        self.not_within: list[tuple[int, int, str]] = []
+        self.modifiers: dict[str, list[tuple[int, int]]] = {}
+        self.triggers: dict[int, list[tuple[int, int]]] = {}
+        # hits of terms used in `all` groups or `none` vetoes, by term; spread over the events that
+        # use them only for an event triggered here, on first use (a common word can sit in the
+        # vetoes of dozens of events)
+        self.terms: dict[int, list[tuple[int, int]]] = {}
+        self.groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self.nones: dict[int, list[tuple[int, int]]] = {}
+
+    def spans_of(self, tids: "frozenset[int] | tuple[()]") -> list[tuple[int, int]]:
         """The hits of these terms in this sentence, in text order."""
-        spans = [span for tid, found in self.terms.items() if tid in tids for span in found]
+        terms = self.terms
+        if len(tids) < len(terms):  # walk the smaller of the two
+            spans = [span for tid in tids if tid in terms for span in terms[tid]]
+        else:
+            spans = [span for tid, found in terms.items() if tid in tids for span in found]
         spans.sort()
         return spans
 
@@ -303,21 +311,25 @@ class FactExtractor:
         regex_ok: dict[object, bool] | None = None,
     ) -> str | None:
         """Why the event does not hold at this trigger (None: it holds); fills ``anchors``."""
-        lo, hi = sentence.clause_span(trig[0]) if spec.scope == "clause" else (sentence.start, sentence.end)
         anchors.append(trig)
+        span: tuple[int, int] | None = None  # the trigger's clause (or sentence): only found when needed
         for g in range(spec.groups):
-            found = None
             key = (spec.index, g)
             group = bucket.groups.get(key)
             if group is None:
-                group = bucket.groups[key] = bucket.spans_of(self._group_tids.get(key, frozenset()))
-            for a, b in group:
-                if a < lo or b > hi or (a < trig[1] and trig[0] < b):
-                    continue
-                if spec.window is not None and max(a - trig[1], trig[0] - b) > spec.window:
-                    continue
-                found = (a, b)
-                break
+                group = bucket.groups[key] = bucket.spans_of(self._group_tids.get(key, ()))
+            found = None
+            if group:
+                if span is None:
+                    span = _scope(sentence, spec.scope, trig[0])
+                lo, hi = span
+                for a, b in group:
+                    if a < lo or b > hi or (a < trig[1] and trig[0] < b):
+                        continue
+                    if spec.window is not None and max(a - trig[1], trig[0] - b) > spec.window:
+                        continue
+                    found = (a, b)
+                    break
             if found is None:
                 where = f"within {spec.window} characters" if spec.window else f"in the same {spec.scope}"
                 return f"condition all[{g}] has no term {where}"
@@ -327,14 +339,18 @@ class FactExtractor:
             # its vetoes (a politician's demand, another central bank) hold in every clause
             nones = bucket.nones.get(spec.index)
             if nones is None:
-                nones = bucket.nones[spec.index] = bucket.spans_of(self._none_tids.get(spec.index, frozenset()))
-            for a, b in nones:
-                if lo <= a and b <= hi:
-                    return f"vetoed by {norm[a:b]!r} (none)"
-            head = _heading_end(norm, sentence) if nones else -1
-            for a, b in nones:
-                if sentence.start <= a and b <= head:
-                    return f"vetoed by {norm[a:b]!r} (none, in the heading)"
+                nones = bucket.nones[spec.index] = bucket.spans_of(self._none_tids.get(spec.index, ()))
+            if nones:
+                if span is None:
+                    span = _scope(sentence, spec.scope, trig[0])
+                lo, hi = span
+                for a, b in nones:
+                    if lo <= a and b <= hi:
+                        return f"vetoed by {norm[a:b]!r} (none)"
+                head = _heading_end(norm, sentence)
+                for a, b in nones:
+                    if sentence.start <= a and b <= head:
+                        return f"vetoed by {norm[a:b]!r} (none, in the heading)"
         for rx in spec.regexes:
             ok = regex_ok.get(rx) if regex_ok is not None else None
             if ok is None:  # a regex depends on the sentence only: search it once per sentence
@@ -434,27 +450,25 @@ class FactExtractor:
         found = set()
         for name, spans in bucket.modifiers.items():  # the few modifier lexicons that occur
             flag = _FLAG_OF.get(name)
-            if flag is not None and name not in ignore and any(
-                self._near(self.lexicons[name], spans, anchor, sentence.clause_span(anchor[0]), sentence)
-                for anchor in anchors
-            ):
-                found.add(flag)
+            if flag is not None and flag not in found and name not in ignore:
+                lex = self.lexicons[name]
+                if any(self._near(lex, spans, anchor, sentence) for anchor in anchors):
+                    found.add(flag)
         flags = {flag: True for flag in FLAG_MODIFIERS if flag in found} if found else {}
         contrast = 0
-        markers = bucket.modifiers.get("contrast", ())
-        if any(b <= trig[0] for a, b in markers):
-            contrast = 1
-        elif any(a >= trig[1] for a, b in markers):
-            contrast = -1
-        elif any(b <= trig[0] for a, b in bucket.modifiers.get("concession", ())):
+        markers = bucket.modifiers.get("contrast")
+        if markers:
+            if any(b <= trig[0] for a, b in markers):
+                contrast = 1
+            elif any(a >= trig[1] for a, b in markers):
+                contrast = -1
+        if not contrast and any(b <= trig[0] for a, b in bucket.modifiers.get("concession", ())):
             contrast = -1
         return flags, contrast
 
     @staticmethod
-    def _near(
-        lex: Lexicon, spans: list[tuple[int, int]], trig: tuple[int, int], clause: tuple[int, int], sentence: Sentence
-    ) -> bool:
-        lo, hi = clause if lex.scope == "clause" else (sentence.start, sentence.end)
+    def _near(lex: Lexicon, spans: list[tuple[int, int]], trig: tuple[int, int], sentence: Sentence) -> bool:
+        lo, hi = _scope(sentence, lex.scope, trig[0])
         for a, b in spans:
             if a < lo or b > hi or (a < trig[1] and trig[0] < b):
                 continue
@@ -473,6 +487,11 @@ class FactExtractor:
                     continue
             return True
         return False
+
+
+def _scope(sentence: Sentence, scope: str, pos: int) -> tuple[int, int]:
+    """The span an event's conditions look in: the clause of ``pos``, or the whole sentence."""
+    return sentence.clause_span(pos) if scope == "clause" else (sentence.start, sentence.end)
 
 
 def _heading_end(norm: str, sentence: Sentence) -> int:

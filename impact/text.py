@@ -87,6 +87,15 @@ class OffsetMap:
     norm_len: int
     orig_len: int
 
+    @property
+    def plain(self) -> bool:
+        """Whether every position maps to itself (nothing was replaced or dropped)."""
+        return self.norm_len == self.orig_len and len(self.norm_starts) == 1 and self.identity[0]
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """The original span of the normalised span [a, b)."""
+        return self.start(a), self.end(b)
+
     def start(self, n: int) -> int:
         """Original position of the character at normalised position ``n``."""
         if n >= self.norm_len:
