@@ -65,10 +65,13 @@ class _Fold(dict):
 _FOLD = _Fold()
 
 
-def _fold(chunk: str, newlines: bool) -> str:
-    folded = chunk.translate(_FOLD)
-    if newlines:  # lone newlines become spaces (1:1); CJK wraps are removed as edits
-        folded = folded.replace("\n", " ").replace("\r", " ")
+def _fold(text: str) -> str:
+    folded = text.translate(_FOLD)
+    # line breaks become spaces (1:1); CJK wraps are removed as edits, paragraph breaks put back
+    if "\n" in text:
+        folded = folded.replace("\n", " ")
+    if "\r" in text:
+        folded = folded.replace("\r", " ")
     return folded
 
 
@@ -140,15 +143,17 @@ def _wraps(text: str) -> list[tuple[int, int]]:
 
 
 def normalise(text: str) -> tuple[str, OffsetMap]:
-    """NFKC + lower case + full-width folding, line wraps joined; returns (normalised, map)."""
-    newlines = "\n" in text
-    folded = _fold(text, newlines)  # learns the characters it has not seen (specials among them)
+    """NFKC + lower case + full-width folding per character, line breaks as spaces, CJK line wraps
+    joined, paragraph breaks kept; returns (normalised, map)."""
+    folded = _fold(text)  # learns the characters it has not seen (specials among them)
     special = _FOLD.specials_in(text)
-    drops = _wraps(text) if newlines else []
-    # keep paragraph breaks: a blank line stays a newline pair in the normalised text
+    drops = _wraps(text) if "\n" in text else []
+    # keep paragraph breaks: a blank line stays a newline pair in the normalised text. Folding maps
+    # every character to one (a special stays itself here) and no paragraph break overlaps an edit
+    # below, so ``base[a:b]`` is the normalised form of ``text[a:b]`` between edits.
+    base = _restore_paragraphs(text, folded)
     if not special and not drops:
-        norm = _restore_paragraphs(text, folded)
-        return norm, OffsetMap((0,), (0,), (True,), len(norm), len(text))
+        return base, OffsetMap((0,), (0,), (True,), len(base), len(text))
     # slow path: rebuild with explicit segments
     edits: list[tuple[int, int, str]] = [(a, b, "") for a, b in drops]
     if special:
@@ -168,8 +173,7 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
             norm_starts.append(npos)
             orig_starts.append(opos)
             identity.append(True)
-            chunk = text[opos:a]
-            parts.append(_restore_paragraphs(chunk, _fold(chunk, newlines)))
+            parts.append(base[opos:a])
             npos += a - opos
         norm_starts.append(npos)
         orig_starts.append(a)
@@ -181,8 +185,7 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
         norm_starts.append(npos)
         orig_starts.append(opos)
         identity.append(True)
-        chunk = text[opos:]
-        parts.append(_restore_paragraphs(chunk, _fold(chunk, newlines)))
+        parts.append(base[opos:])
         npos += len(text) - opos
     norm = "".join(parts)
     return norm, OffsetMap(tuple(norm_starts), tuple(orig_starts), tuple(identity), len(norm), len(text))

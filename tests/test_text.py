@@ -57,6 +57,36 @@ def test_sentences_are_exact_substrings_in_order(text):
         last = b
 
 
+def _normalise_by_definition(text: str) -> str:
+    """normalise()'s output spelt out character by character: NFKC + lower case per character,
+    CJK line wraps dropped, the newlines that bound a blank line kept, any other newline a space."""
+    import re
+    import unicodedata
+
+    dropped = {i for m in re.finditer(WRAP, text) for i in range(m.start(), m.end())}
+    kept = {i for m in re.finditer(r"\n[ \t\r\f\v]*\n", text) for i in (m.start(), m.end() - 1)}
+    out = []
+    for i, ch in enumerate(text):
+        if i in dropped:
+            continue
+        if ch in "\n\r":
+            out.append("\n" if i in kept else " ")
+        else:
+            out.append(unicodedata.normalize("NFKC", ch).lower())
+    return "".join(out)
+
+
+WRAP = r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\n[ \t]*(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("金价涨，。：Ａa Bİﬁ㍿½\n\r\t\f\u3000") | st.characters(codec="utf-8"), max_size=80))
+def test_normalised_text_follows_its_definition(text):
+    norm, offsets = normalise(text)
+    assert norm == _normalise_by_definition(text)
+    assert offsets.norm_len == len(norm) and offsets.orig_len == len(text)
+
+
 def test_a_special_learnt_while_another_thread_builds_the_pattern_is_not_lost(monkeypatch):
     """Thread B learns ﬁ (one character that becomes two) while thread A compiles the pattern of
     the specials known before: the stale pattern must not hide ﬁ from every later document.
