@@ -212,6 +212,8 @@ def _restore_paragraphs(original: str, translated: str) -> str:
 
 def detect_language(text: str) -> str:
     head = text[:20000]
+    if head.isascii():  # O(1) in CPython: no CJK, so only whether there is a letter at all
+        return "en" if _LATIN_RUN_RE.search(head) else "und"
     # runs, not single characters: a few matches per line instead of one per character
     cjk = sum(map(len, _CJK_RUN_RE.findall(head)))
     latin = sum(map(len, _LATIN_RUN_RE.findall(head)))
