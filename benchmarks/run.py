@@ -16,8 +16,9 @@ megabytes and synthetic rule packs of 100, 1,000 and 10,000 rules, then measures
   ``load_seconds_10k`` (warm; the cold figure is reported too) and the peak RSS of both
   processes. These packs hold the same number of topical terms, so a document fires about as
   many rules in each: the ratio is mostly the cost of rules that do not fire. The packs
-  of rulegen's ``--proportional`` kind, where ten times the rules fire ten times as often, give
-  ``scaling_10k_vs_1k_proportional`` (evidence counts beside it: ``evidence_*``);
+  of rulegen's ``--proportional`` kind, where ten times the rules fire about seven times as often, give
+  ``scaling_10k_vs_1k_proportional`` (evidence counts beside it: ``evidence_*``; these packs
+  too run in two processes each, the faster counting);
 * like an application serving documents (``impact evaluate`` does the same), each child calls
   ``gc.freeze()`` once the engine is loaded: the rule objects then stay out of the cyclic
   collector's passes;
@@ -265,11 +266,16 @@ def main() -> None:
             figures[f"terms_{n}"] = warm["terms"]
             figures[f"evidence_{n}"] = warm["evidence"]  # rule hits on the same text: what firing rules add
             figures[f"rulesets_{n}"] = warm["rulesets"]
-        for n, folder in proportional.items():
-            log(quiet, f"{n} rules, proportional firing ...")
-            run = run_child(folder, scale_docs, Path(tmp) / f"cache-p{n}")
-            figures[f"eval_seconds_{n}_proportional"] = round(run["eval_s"], 3)
-            figures[f"evidence_{n}_proportional"] = run["evidence"]
+        # the proportional packs like the others: two processes each, apart in time, the faster
+        # evaluation counts (one process alone read 0.83 to 1.07 s for the same code here)
+        proportional_runs: dict[int, list[dict]] = {n: [] for n in proportional}
+        for _ in range(2):
+            for n, folder in proportional.items():
+                log(quiet, f"{n} rules, proportional firing ...")
+                proportional_runs[n].append(run_child(folder, scale_docs, Path(tmp) / f"cache-p{n}"))
+        for n, runs in proportional_runs.items():
+            figures[f"eval_seconds_{n}_proportional"] = round(min(r["eval_s"] for r in runs), 3)
+            figures[f"evidence_{n}_proportional"] = runs[-1]["evidence"]
     one, ten = per_pack[1000][1], per_pack[10000][1]
     figures["scaling_10k_vs_1k"] = round(figures["eval_seconds_10000"] / figures["eval_seconds_1000"], 2)
     figures["scaling_1k_vs_100"] = round(figures["eval_seconds_1000"] / figures["eval_seconds_100"], 2)
