@@ -58,9 +58,19 @@ class _Compiled:
 def _published(value: Any) -> str | None:
     if value is None or value == "":
         return None
-    try:
-        import pandas as pd
+    import numbers
 
+    import pandas as pd
+
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        # a bare number is no date: pandas would read 1751340660 as nanoseconds after 1970
+        if pd.isna(value):
+            return None
+        raise InputError(
+            f"published_at {value!r} is a number, not a date or time (give ISO 8601 text such as "
+            "2025-07-01T03:31:00Z; convert epoch seconds first)"
+        )
+    try:
         if pd.isna(value):
             return None
         ts = pd.Timestamp(value)
@@ -190,7 +200,12 @@ class Engine:
         sentences = segment(norm)
         if clock:
             clock.lap("segment")
-        hits = parts.matcher.scan(norm)
+        try:
+            hits = parts.matcher.scan(norm)
+        except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800" from JSON, or a Python caller)
+            raise InputError(
+                f"text is not valid Unicode: a lone surrogate {norm[exc.start]!r} at character {offsets.start(exc.start)}"
+            ) from None
         if clock:
             clock.lap("match")
         facts, misses = parts.extractor.extract(norm, sentences, hits, trace=trace)

@@ -41,6 +41,12 @@ def test_non_text_and_bad_dates_are_input_errors(engine):
         engine.evaluate(123)
     with pytest.raises(InputError, match="not a date"):
         engine.evaluate("金价上涨", published_at="yesterday-ish")
+    # pandas would read a bare number as nanoseconds after 1970, a date nobody meant
+    with pytest.raises(InputError, match="is a number"):
+        engine.evaluate("金价上涨", published_at=1751340660)
+    # JSON can carry a lone surrogate ("\ud800"); it is no text the engine can read
+    with pytest.raises(InputError, match="lone surrogate .* at character 10"):
+        engine.evaluate("Gold fell \ud800 sharply.")
 
 
 def test_empty_and_whitespace_documents_give_empty_reports(engine):
