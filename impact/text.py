@@ -20,7 +20,14 @@ _LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
 _WRAP_RE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\n[ \t]*(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
 
 
+# Two or more white-space characters in a row (no paragraph break among them) become one space,
+# so that "rate  cuts", "under\r\npressure" or "weighed\n    on" match the terms "rate cuts",
+# "under pressure", "weighed on".
+
+
 def _char_map(ch: str) -> str:
+    if ch.isspace() and ch != "\n":  # tab, carriage return, no-break and ideographic spaces...
+        return " "
     return unicodedata.normalize("NFKC", ch).lower()
 
 
@@ -66,12 +73,10 @@ _FOLD = _Fold()
 
 
 def _fold(text: str) -> str:
-    folded = text.translate(_FOLD)
+    folded = text.translate(_FOLD)  # every other white-space character is a space already
     # line breaks become spaces (1:1); CJK wraps are removed as edits, paragraph breaks put back
     if "\n" in text:
         folded = folded.replace("\n", " ")
-    if "\r" in text:
-        folded = folded.replace("\r", " ")
     return folded
 
 
@@ -142,20 +147,40 @@ def _wraps(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _space_runs(text: str, folded: str, drops: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Runs of white space to squeeze into one space: not a paragraph break, not a CJK wrap. In
+    ``folded`` every white-space character is a space (1:1), so a run is a run of spaces there,
+    found by substring search (a regex would try every position of the text)."""
+    out: list[tuple[int, int, str]] = []
+    drop_starts = [a for a, _ in drops]
+    n = len(folded)
+    a = folded.find("  ")
+    while a >= 0:
+        b = a + 2
+        while b < n and folded[b] == " ":
+            b += 1
+        k = bisect.bisect_left(drop_starts, b)  # a wrap that starts before b and ends after a
+        if not (k and drops[k - 1][1] > a) and not ("\n" in text[a:b] and _PARA_RE.search(text, a, b)):
+            out.append((a, b, " "))
+        a = folded.find("  ", b)
+    return out
+
+
 def normalise(text: str) -> tuple[str, OffsetMap]:
-    """NFKC + lower case + full-width folding per character, line breaks as spaces, CJK line wraps
-    joined, paragraph breaks kept; returns (normalised, map)."""
+    """NFKC + lower case + full-width folding per character, white space as spaces (one for a
+    run), CJK line wraps joined, paragraph breaks kept; returns (normalised, map)."""
     folded = _fold(text)  # learns the characters it has not seen (specials among them)
     special = _FOLD.specials_in(text)
     drops = _wraps(text) if "\n" in text else []
+    squeezed = _space_runs(text, folded, drops)
     # keep paragraph breaks: a blank line stays a newline pair in the normalised text. Folding maps
     # every character to one (a special stays itself here) and no paragraph break overlaps an edit
     # below, so ``base[a:b]`` is the normalised form of ``text[a:b]`` between edits.
     base = _restore_paragraphs(text, folded)
-    if not special and not drops:
+    if not special and not drops and not squeezed:
         return base, OffsetMap((0,), (0,), (True,), len(base), len(text))
     # slow path: rebuild with explicit segments
-    edits: list[tuple[int, int, str]] = [(a, b, "") for a, b in drops]
+    edits: list[tuple[int, int, str]] = [(a, b, "") for a, b in drops] + squeezed
     if special:
         pattern = re.compile("|".join(re.escape(c) for c in sorted(special, key=len, reverse=True)))
         for m in pattern.finditer(text):

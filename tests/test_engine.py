@@ -105,3 +105,17 @@ def test_english_report_with_contrast_and_inventory(engine):
     gold = report.signal("gold")
     assert {e.direction for e in gold.evidence} == {"bullish", "bearish"}
     assert report.signal("copper").direction == "bearish"
+
+
+def test_irregular_white_space_inside_a_term_still_matches(engine):
+    # hard-wrapped English with Windows line ends, indentation, tabs, double spaces: one space each
+    plain = "Gold prices are expected to come under pressure next week."
+    want = [(s.asset, s.direction) for s in engine.evaluate(plain).signals]
+    assert want == [("gold", "bearish")]
+    for gap in ("\r\n", "  ", " \n", "\n    ", "\t", "\u00a0", " \r\n\t"):
+        text = plain.replace("under ", "under" + gap)
+        report = engine.evaluate(text)
+        assert [(s.asset, s.direction) for s in report.signals] == want, repr(gap)
+        ev = report.signals[0].evidence[0]
+        assert text[ev.start : ev.end] == ev.sentence
+        assert text[ev.trigger.start : ev.trigger.end] == ev.trigger.text

@@ -59,17 +59,22 @@ def test_sentences_are_exact_substrings_in_order(text):
 
 def _normalise_by_definition(text: str) -> str:
     """normalise()'s output spelt out character by character: NFKC + lower case per character,
-    CJK line wraps dropped, the newlines that bound a blank line kept, any other newline a space."""
+    any white space a space, CJK line wraps dropped, the newlines that bound a blank line kept, and
+    a run of white space with neither a blank line nor a wrap in it one space."""
     import re
     import unicodedata
 
     dropped = {i for m in re.finditer(WRAP, text) for i in range(m.start(), m.end())}
     kept = {i for m in re.finditer(r"\n[ \t\r\f\v]*\n", text) for i in (m.start(), m.end() - 1)}
+    for m in re.finditer(r"\s{2,}", text):
+        run = range(m.start(), m.end())
+        if not any(i in kept or i in dropped for i in run):
+            dropped.update(run[1:])
     out = []
     for i, ch in enumerate(text):
         if i in dropped:
             continue
-        if ch in "\n\r":
+        if ch.isspace():
             out.append("\n" if i in kept else " ")
         else:
             out.append(unicodedata.normalize("NFKC", ch).lower())
@@ -80,7 +85,7 @@ WRAP = r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\n[ \t]*(?=[\u34
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from("金价涨，。：Ａa Bİﬁ㍿½\n\r\t\f\u3000") | st.characters(codec="utf-8"), max_size=80))
+@given(st.text(alphabet=st.sampled_from("金价涨，。：Ａa Bİﬁ㍿½\n\r\t\f\u3000\xa0\u2028") | st.characters(codec="utf-8"), max_size=80))
 def test_normalised_text_follows_its_definition(text):
     norm, offsets = normalise(text)
     assert norm == _normalise_by_definition(text)
