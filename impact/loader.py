@@ -73,8 +73,16 @@ def parse_yaml(text: str, path: str) -> tuple[Any, yaml.Node | None, list[Proble
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
         return None, None, [Problem(path, line, col, "E101", f"YAML syntax error: {what}")]
-    except yaml.YAMLError as exc:  # reader errors (bad characters) carry no mark
-        return None, None, [Problem(path, 1, 1, "E101", f"YAML error: {exc}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: located by position
+        pos = exc.position if isinstance(exc.position, int) and 0 <= exc.position <= len(text) else 0
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, None, [
+            Problem(path, line, col, "E101", f"YAML error: character U+{ord(char):04X} is not allowed ({exc.reason})")
+        ]
+    except yaml.YAMLError as exc:
+        return None, None, [Problem(path, 1, 1, "E101", f"YAML error: {' '.join(str(exc).split())}")]
 
 
 def _parse(loader_class: Any, text: str, path: str) -> tuple[Any, yaml.Node | None, list[Problem]]:

@@ -57,6 +57,12 @@ def test_yaml_syntax_error_is_located(tmp_path):
     assert "strike.yaml:4:" in msg and "E101 YAML syntax error" in msg
 
 
+def test_a_character_yaml_refuses_is_located_at_its_line_and_column(tmp_path):
+    text = GOOD_RULE.replace("    rationale: Less supply.\n", "    rationale: Less\x07supply.\n")
+    (msg,) = errors_of(write_rules(tmp_path, strike=text))
+    assert msg.endswith("strike.yaml:11:20: E101 YAML error: character U+0007 is not allowed (special characters are not allowed)")
+
+
 def test_yaml11_boolean_in_a_string_field_is_explained(tmp_path):
     text = GOOD_RULE.replace("en: [strike]", "en: [strike, no]")
     (msg,) = errors_of(write_rules(tmp_path, strike=text))
