@@ -27,6 +27,7 @@ _EXPORTS = {
     "Signal": "impact.report",
     "Span": "impact.report",
     "Trace": "impact.engine",
+    "Undecided": "impact.report",
     "load_ruleset": "impact.collection",
 }
 

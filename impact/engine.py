@@ -16,7 +16,7 @@ from impact.errors import InputError
 from impact.facts import FLAG_MODIFIERS, Fact, FactExtractor, NearMiss
 from impact.inference import MODES as INFERENCE_MODES, Inference
 from impact.matcher import Matcher
-from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span
+from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span, Undecided
 from impact.resolve import Net, Vote, resolve, weigh
 from impact.schema import Rule
 from impact.text import OffsetMap, Sentence, detect_language, normalise, segment
@@ -244,7 +244,18 @@ class Engine:
                 chars=len(text),
                 published_at=when,
             ),
-            signals=[_signal(net, parts, sentences, text, original) for net in nets],
+            signals=[_signal(net, parts, sentences, text, original) for net in nets if net.direction is not None],
+            undecided=[
+                Undecided._build(
+                    asset=net.asset,
+                    reason=net.undecided,
+                    score=net.score,
+                    votes=net.votes,
+                    evidence=_evidence(net, parts, sentences, text, original),
+                )
+                for net in nets
+                if net.direction is None
+            ],
             ruleset=self._ruleset.hash,
         )
         if clock:
@@ -341,6 +352,13 @@ def _votes(
 def _signal(
     net: Net, parts: _Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
 ) -> Signal:
+    evidence = _evidence(net, parts, sentences, text, original)
+    return Signal._build(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)
+
+
+def _evidence(
+    net: Net, parts: _Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
+) -> list[Evidence]:
     evidence = []
     rules, rationales = parts.rules, parts.rationales
     cited: dict[int, tuple[int, int, str]] = {}
@@ -371,4 +389,4 @@ def _signal(
                 modifiers=list(v.modifiers),
             )
         )
-    return Signal._build(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)
+    return evidence

@@ -22,10 +22,13 @@ def cited(ev: Evidence) -> Text:
     return text
 
 
+NO_CALL = "dim"
+
+
 def table(report: Report) -> Group:
     doc = report.document
     title = f"{doc.id or 'document'} · {doc.language} · {doc.chars:,} chars · rules {report.ruleset}"
-    if not report.signals:
+    if not report.signals and not report.undecided:
         return Group(Text(title, style="dim"), Text("No signals: no rule found a view on the declared assets."))
     summary = Table(title=title, title_justify="left", expand=False)
     summary.add_column("asset", style="bold")
@@ -42,39 +45,58 @@ def table(report: Report) -> Group:
             f"{s.votes['bullish']:.2f}/{s.votes['bearish']:.2f}/{s.votes['neutral']:.2f}",
             str(len(s.evidence)),
         )
-    parts: list = [summary]
-    for s in report.signals:
-        ev_table = Table(show_header=True, expand=True, box=None, padding=(0, 1))
-        ev_table.add_column("", width=2)
-        ev_table.add_column("rule · why", ratio=2, overflow="fold")
-        ev_table.add_column("cited sentence [start:end]", ratio=3, overflow="fold")
-        for ev in s.evidence:
-            mark = Text(ARROWS[ev.direction], style=COLOURS[ev.direction] + ("" if ev.counted else " dim"))
-            mods = f" ({', '.join(ev.modifiers)})" if ev.modifiers else ""
-            why = Text.assemble((ev.rule, "bold"), f"  w={ev.weight:.2f}{mods}\n", (ev.explanation, "italic"))
-            where = cited(ev)
-            where.append(f"  [{ev.start}:{ev.end}]", style="dim")
-            ev_table.add_row(mark, why, where)
-        colour = COLOURS[s.direction]
-        parts.append(
-            Panel(ev_table, title=f"[bold]{s.asset}[/] [{colour}]{s.direction} {s.score:+.2f}[/]", title_align="left")
+    for u in report.undecided:
+        summary.add_row(
+            u.asset,
+            Text("· no call", style=NO_CALL),
+            Text(f"{u.score:+.2f}", style=NO_CALL),
+            f"{u.votes['bullish']:.2f}/{u.votes['bearish']:.2f}/{u.votes['neutral']:.2f}",
+            str(len(u.evidence)),
         )
+    parts: list = [summary] if report.signals or report.undecided else []
+    for s in report.signals:
+        colour = COLOURS[s.direction]
+        title = f"[bold]{s.asset}[/] [{colour}]{s.direction} {s.score:+.2f}[/]"
+        parts.append(Panel(_evidence_table(s.evidence), title=title, title_align="left"))
+    for u in report.undecided:
+        title = f"[bold]{u.asset}[/] no call, lean {u.score:+.2f}"
+        body = Group(Text(f"No call: {u.reason}.", style="italic"), _evidence_table(u.evidence))
+        parts.append(Panel(body, title=title, title_align="left", border_style=NO_CALL))
     return Group(*parts)
+
+
+def _evidence_table(evidence: list[Evidence]) -> Table:
+    ev_table = Table(show_header=True, expand=True, box=None, padding=(0, 1))
+    ev_table.add_column("", width=2)
+    ev_table.add_column("rule · why", ratio=2, overflow="fold")
+    ev_table.add_column("cited sentence [start:end]", ratio=3, overflow="fold")
+    for ev in evidence:
+        mark = Text(ARROWS[ev.direction], style=COLOURS[ev.direction] + ("" if ev.counted else " dim"))
+        mods = f" ({', '.join(ev.modifiers)})" if ev.modifiers else ""
+        why = Text.assemble((ev.rule, "bold"), f"  w={ev.weight:.2f}{mods}\n", (ev.explanation, "italic"))
+        where = cited(ev)
+        where.append(f"  [{ev.start}:{ev.end}]", style="dim")
+        ev_table.add_row(mark, why, where)
+    return ev_table
 
 
 def markdown(report: Report) -> str:
     doc = report.document
     lines = [f"# Signals for {doc.id or 'document'}", "",
              f"Language {doc.language}, {doc.chars:,} characters, rule set `{report.ruleset}`.", ""]
-    if not report.signals:
+    if not report.signals and not report.undecided:
         lines.append("No signals: no rule found a view on the declared assets.")
         return "\n".join(lines) + "\n"
     lines += ["| asset | view | score | evidence |", "|---|---|---:|---:|"]
     for s in report.signals:
         lines.append(f"| {s.asset} | {s.direction} | {s.score:+.2f} | {len(s.evidence)} |")
-    for s in report.signals:
-        lines += ["", f"## {s.asset}: {s.direction} ({s.score:+.2f})", ""]
-        for ev in s.evidence:
+    for u in report.undecided:
+        lines.append(f"| {u.asset} | no call | {u.score:+.2f} | {len(u.evidence)} |")
+    sections = [(s.asset, f"{s.direction} ({s.score:+.2f})", s.evidence) for s in report.signals]
+    sections += [(u.asset, f"no call ({u.reason}), lean {u.score:+.2f}", u.evidence) for u in report.undecided]
+    for asset, heading, evidence in sections:
+        lines += ["", f"## {asset}: {heading}", ""]
+        for ev in evidence:
             a, b = ev.trigger.start - ev.start, ev.trigger.end - ev.start
             sent = ev.sentence.replace("\n", " ")
             quoted = sent[:a] + "**" + sent[a:b] + "**" + sent[b:] if 0 <= a < b <= len(sent) else sent

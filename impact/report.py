@@ -74,6 +74,17 @@ class Signal(_Out):
     evidence: list[Evidence]
 
 
+class Undecided(_Out):
+    """An asset with evidence but no call: votes both ways in near balance, a tie, or every vote
+    set aside. Not a signal: ``neutral`` is an explicit range-bound view, never "no view"."""
+
+    asset: str
+    reason: str = Field(description="why there is no call")
+    score: float = Field(ge=-1.0, le=1.0, description="the lean of the votes, for information")
+    votes: dict[str, float] = Field(description="summed counted weights per direction")
+    evidence: list[Evidence]
+
+
 class DocumentInfo(_Out):
     id: str | None = None
     language: str
@@ -85,6 +96,9 @@ class Report(_Out):
     schema_id: str = Field(REPORT_SCHEMA, alias="schema")
     document: DocumentInfo
     signals: list[Signal]
+    undecided: list[Undecided] = Field(
+        default_factory=list, description="assets with evidence but no call (not signals), each with the reason"
+    )
     ruleset: str = Field(description="hash of the rule files the report was produced with")
 
     def signal(self, asset: str) -> Signal | None:

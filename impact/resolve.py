@@ -17,8 +17,10 @@ so the score lies in [-1, 1], its sign agrees with the direction, and a single w
 gives a small score while many agreeing votes approach +-1.
 
 Mixed evidence is no call: when an asset has votes both ways, the larger side must weigh at
-least DOMINANCE (3:2) times the smaller one, else the direction is neutral (the score keeps its
-lean). Drivers that pull against each other in one document (a tariff threat and a ceasefire,
+least DOMINANCE (3:2) times the smaller one, else the asset gets no direction at all (``Net.direction``
+is None, with the reason in ``Net.undecided``; the engine lists it apart from the signals, and the
+score keeps its lean). ``neutral`` is only ever an explicit range-bound view (震荡, "trade
+sideways") outweighing both sides, never "no call". Drivers that pull against each other in one document (a tariff threat and a ceasefire,
 a rate-cut bet and a hot inflation print) leave the direction open; an analyst would not call
 it from a near balance. 3:2 leaves a contrast able to decide between two equal votes ("A, but
 B": AFTER_CONTRAST / BEFORE_CONTRAST = 1.86).
@@ -30,7 +32,7 @@ which of them moves the asset, and adding them up is no view (a rule whose condi
 events, such as a deficit with tariffs, states the link, so votes sharing an event are one
 driver). Those inferred votes are then set
 aside (``counted = false``, kept as evidence); the votes that speak about the asset directly
-(explicit views, reported moves) still decide, and without any the asset's view is neutral. One
+(explicit views, reported moves) still decide, and without any the asset has no call. One
 driver repeated over several sentences, or several drivers in one sentence, still count.
 
 Every vote left out says why in ``why_not_counted`` (``impact explain --trace`` shows it).
@@ -109,13 +111,20 @@ def _stories(votes: list[Vote]) -> int:
     return len(groups)
 
 
+# Why an asset with votes has no direction (``Net.undecided``)
+TIE = "bullish and bearish votes weigh the same"
+MIXED = f"votes both ways, the larger side less than {DOMINANCE:g} times the smaller"
+ALL_SET_ASIDE = "every vote was set aside"
+
+
 @dataclass(slots=True)
 class Net:
     asset: str
-    direction: str
+    direction: str | None  # None: no call, see ``undecided``
     score: float
     votes: dict[str, float]
     members: list[Vote]
+    undecided: str | None = None  # why there is no call
 
 
 def resolve(votes: list[Vote]) -> list[Net]:
@@ -148,14 +157,19 @@ def resolve(votes: list[Vote]) -> list[Net]:
         total = b + s + n
         members.sort(key=lambda v: (v.trigger[0], v.rule_index))
         if total <= 0:
-            if members:  # every vote set aside: no view, but the evidence stays visible
-                out.append(Net(asset, "neutral", 0.0, totals, members))
+            if members:  # every vote set aside: no call, but the evidence stays visible
+                out.append(Net(asset, None, 0.0, totals, members, ALL_SET_ASIDE))
             continue
-        if n >= max(b, s) or b == s or max(b, s) < DOMINANCE * min(b, s):
-            direction = "neutral"
+        why = None
+        if n > 0 and n >= max(b, s):
+            direction: str | None = "neutral"  # an explicit range view outweighs both sides
+        elif b == s:
+            direction, why = None, TIE
+        elif max(b, s) < DOMINANCE * min(b, s):
+            direction, why = None, MIXED
         else:
             direction = "bullish" if b > s else "bearish"
         score = (b - s) / total * (1.0 - math.exp(-total))
-        out.append(Net(asset, direction, round(max(-1.0, min(1.0, score)), 4), {k: round(x, 4) for k, x in totals.items()}, members))
+        out.append(Net(asset, direction, round(max(-1.0, min(1.0, score)), 4), {k: round(x, 4) for k, x in totals.items()}, members, why))
     out.sort(key=lambda n: (-abs(n.score), n.asset))
     return out

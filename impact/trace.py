@@ -220,9 +220,11 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
     """Per asset: each vote with its weight's factors, the totals and the resolve formula."""
     rules = engine._parts().rules
     out = []
-    for signal in tr.report.signals:
+    for signal in [*tr.report.signals, *tr.report.undecided]:
         votes = [v for v in tr.votes if v.asset == signal.asset]
         b, s, n = (signal.votes[d] for d in ("bullish", "bearish", "neutral"))
+        # an undecided asset has no direction: "no call", and why
+        direction = getattr(signal, "direction", None) or f"no call ({signal.reason})"
         total = b + s + n
         out.append({
             "asset": signal.asset,
@@ -239,15 +241,16 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
                 for v in sorted(votes, key=lambda v: (v.trigger[0], v.rule_index))
             ],
             "totals": {"bullish": b, "bearish": s, "neutral": n},
-            "direction": signal.direction,
+            "direction": direction,
             "score": signal.score,
             "formula": (
                 f"score = (B - S) / (B + S + N) x (1 - e^-(B + S + N)) = ({b:.3f} - {s:.3f}) / {total:.3f} "
                 f"x (1 - e^-{total:.3f}) = {((b - s) / total * (1 - math.exp(-total))) if total else 0:+.3f}"
             ),
             "direction_rule": (
-                f"the largest of B, S, N; neutral wins ties, B = S, and mixed votes where the larger of B "
-                f"and S is less than {DOMINANCE:g} times the smaller"
+                f"the largest of B, S, N (neutral, an explicit range view, wins ties); no call when B = S, "
+                f"when the larger of B and S is less than {DOMINANCE:g} times the smaller, or when every vote "
+                f"was set aside"
             ),
         })
     return out

@@ -102,9 +102,15 @@ def test_a_rule_folder_of_the_users_own(tmp_path):
 def test_english_report_with_contrast_and_inventory(engine):
     text = (FIXTURES / "articles" / "gold-dollar-en.txt").read_text(encoding="utf-8")
     report = engine.evaluate(text)
-    gold = report.signal("gold")
+    # gold: a reported rise, then "however ... could come under pressure": votes both ways in near
+    # balance are no call. Not a neutral signal (neutral is an explicit range view): kept apart.
+    assert report.signal("gold") is None
+    (gold,) = [u for u in report.undecided if u.asset == "gold"]
     assert {e.direction for e in gold.evidence} == {"bullish", "bearish"}
+    assert gold.reason.startswith("votes both ways") and -1 < gold.score < 0
     assert report.signal("copper").direction == "bearish"
+    data = report.to_dict()
+    assert data["undecided"][0]["asset"] == "gold" and all(s["direction"] != "neutral" for s in data["signals"])
 
 
 def test_irregular_white_space_inside_a_term_still_matches(engine):

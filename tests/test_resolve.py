@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from impact.resolve import AFTER_CONTRAST, BEFORE_CONTRAST, DOMINANCE, Vote, resolve
+from impact.resolve import ALL_SET_ASIDE, AFTER_CONTRAST, BEFORE_CONTRAST, DOMINANCE, MIXED, TIE, Vote, resolve
 
 
 def vote(direction: str, weight: float, sentence: int = 0, asset: str = "gold", event: str = "e",
@@ -24,11 +24,19 @@ def test_one_side_only_gives_its_direction():
 
 
 @pytest.mark.parametrize("minority", [0.3, 0.4, 0.41])
-def test_mixed_evidence_without_a_clear_margin_is_neutral(minority):
-    # 0.42 against 0.3 .. 0.41: the larger side is less than DOMINANCE times the smaller one
+def test_mixed_evidence_without_a_clear_margin_is_no_call(minority):
+    # 0.42 against 0.3 .. 0.41: the larger side is less than DOMINANCE times the smaller one.
+    # No call is no direction at all: neutral is an explicit range view, never "no view"
     n = net(vote("bullish", 0.42, 0), vote("bearish", minority, 1))
-    assert n.direction == "neutral"
+    assert n.direction is None and n.undecided == MIXED
     assert n.score > 0  # the score still leans the larger way; only the call is withheld
+
+
+def test_a_tie_is_no_call_and_a_range_view_is_neutral():
+    n = net(vote("bullish", 0.4, 0), vote("bearish", 0.4, 1))
+    assert n.direction is None and n.undecided == TIE
+    n = net(vote("neutral", 0.5, 0), vote("bullish", 0.3, 1))
+    assert n.direction == "neutral" and n.undecided is None
 
 
 def test_mixed_evidence_with_a_clear_margin_keeps_the_direction():
@@ -47,7 +55,7 @@ def test_a_contrast_of_equal_votes_still_decides():
 def test_votes_of_one_direction_in_one_sentence_count_once():
     n = net(vote("bullish", 0.3, 0), vote("bullish", 0.3, 0), vote("bearish", 0.25, 1))
     assert n.votes["bullish"] == pytest.approx(0.3)
-    assert n.direction == "neutral"
+    assert n.direction is None and n.undecided == MIXED
 
 
 def test_different_drivers_in_different_sentences_are_no_sum():
@@ -55,7 +63,7 @@ def test_different_drivers_in_different_sentences_are_no_sum():
     a = vote("bullish", 0.22, 0, event="tariffs.threat")
     b = vote("bullish", 0.25, 3, event="cb.easing")
     n = net(a, b)
-    assert n.direction == "neutral" and n.score == 0.0
+    assert n.direction is None and n.undecided == ALL_SET_ASIDE and n.score == 0.0
     assert n.members == [a, b] and not a.counted and not b.counted  # still cited as evidence
 
 

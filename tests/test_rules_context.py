@@ -88,9 +88,10 @@ def test_a_forecast_is_a_view_and_not_a_reported_move(engine):
 def test_mixed_drivers_without_a_margin_give_no_call(engine):
     # a tariff threat (bullish) and a ceasefire (bearish) of similar weight: no directional call
     text = "美国宣布对欧盟商品加征关税。两国签署停火协议。"
-    signal = next(s for s in engine.evaluate(text).signals if s.asset == "gold")
-    assert signal.direction == "neutral"
-    assert {e.direction for e in signal.evidence} == {"bullish", "bearish"}
+    report = engine.evaluate(text)
+    assert report.signal("gold") is None  # no call is no signal (neutral is an explicit range view)
+    gold = next(u for u in report.undecided if u.asset == "gold")
+    assert {e.direction for e in gold.evidence} == {"bullish", "bearish"}
 
 
 def test_segment_keeps_the_heading_as_the_first_clause():
@@ -116,8 +117,10 @@ def test_drivers_that_are_old_expected_or_only_demanded_make_no_gold_call(engine
 
 def test_a_digest_of_unrelated_drivers_gives_gold_no_call(engine):
     text = "摘要:1. 美国宣布对欧盟商品加征关税。2. 期货交易商对联储降息的押注有所增加。"
-    gold = next(s for s in engine.evaluate(text).signals if s.asset == "gold")
-    assert gold.direction == "neutral" and gold.score == 0
+    report = engine.evaluate(text)
+    assert report.signal("gold") is None
+    gold = next(u for u in report.undecided if u.asset == "gold")
+    assert gold.reason == "every vote was set aside" and gold.score == 0
     assert {e.rule for e in gold.evidence} == {"tariffs.threat.gold", "central_bank.easing.gold"}
     assert not any(e.counted for e in gold.evidence)
     # the same two drivers in one sentence are one story, and still count
