@@ -53,6 +53,8 @@ class _Compiled:
         self.extractor = FactExtractor(ruleset, self.event_index, self.matcher)
         self.inference = Inference(self.rules, inference)
         self.rationales = [rule.rationale.strip() for rule in self.rules]
+        # per rule and view: modifiers -> the vote's weight, filled as they occur (a few each)
+        self.weights: list[list[dict[tuple[str, ...], float]]] = [[{} for _ in rule.then] for rule in self.rules]
 
 
 def _published(value: Any) -> str | None:
@@ -222,7 +224,7 @@ class Engine:
             chosen = [facts[i] for i in fact_ids]
             if trace:
                 fired.append((rule.id, fact_ids))
-            for vote in _votes(rule, rule_index, chosen, text, original):
+            for vote in _votes(rule, rule_index, chosen, text, original, parts.weights[rule_index]):
                 key = (rule_index, vote.sentence, vote.asset)
                 if key not in seen:
                     seen.add(key)
@@ -298,19 +300,13 @@ def _same_span(a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-_WEIGHTS: dict[tuple[float, str, tuple[str, ...]], float] = {}  # a few dozen combinations at most
-
-
-def _weight(strength: float, basis: str, modifiers: tuple[str, ...]) -> float:
-    key = (strength, basis, modifiers)
-    w = _WEIGHTS.get(key)
-    if w is None:
-        w = _WEIGHTS[key] = round(weigh(strength, basis, modifiers), 4)
-    return w
-
-
 def _votes(
-    rule: Rule, rule_index: int, facts: list[Fact], text: str, original: Callable[[int, int], tuple[int, int]]
+    rule: Rule,
+    rule_index: int,
+    facts: list[Fact],
+    text: str,
+    original: Callable[[int, int], tuple[int, int]],
+    weights: list[dict[tuple[str, ...], float]],
 ) -> Iterator[Vote]:
     anchor = facts[0] if len(facts) == 1 else max(facts, key=lambda f: f.trigger)
     flags = anchor.modifiers
@@ -323,7 +319,10 @@ def _votes(
     t0, t1 = original(*anchor.trigger)
     trigger_text = text[t0:t1]
     events = (anchor.event,) if len(facts) == 1 else tuple(dict.fromkeys(f.event for f in facts))
-    for view in rule.then:
+    for view, weight_of in zip(rule.then, weights):
+        weight = weight_of.get(modifiers)
+        if weight is None:
+            weight = weight_of[modifiers] = round(weigh(view.strength, rule.basis, modifiers), 4)
         if view.asset == "{subject}":
             targets = list(dict.fromkeys(f.subject for f in facts if f.subject))
         elif view.asset == "{others}":
@@ -337,7 +336,7 @@ def _votes(
             yield Vote(
                 asset=asset,
                 direction=view.direction,
-                weight=_weight(view.strength, rule.basis, modifiers),
+                weight=weight,
                 rule_index=rule_index,
                 sentence=anchor.sentence,
                 trigger=anchor.trigger,
