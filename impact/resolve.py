@@ -115,6 +115,7 @@ def _stories(votes: list[Vote]) -> int:
 TIE = "bullish and bearish votes weigh the same"
 MIXED = f"votes both ways, the larger side less than {DOMINANCE:g} times the smaller"
 ALL_SET_ASIDE = "every vote was set aside"
+WEIGHTLESS = "the votes weigh nothing (strength 0)"
 
 
 @dataclass(slots=True)
@@ -157,8 +158,9 @@ def resolve(votes: list[Vote]) -> list[Net]:
         total = b + s + n
         members.sort(key=lambda v: (v.trigger[0], v.rule_index))
         if total <= 0:
-            if members:  # every vote set aside: no call, but the evidence stays visible
-                out.append(Net(asset, None, 0.0, totals, members, ALL_SET_ASIDE))
+            if members:  # every vote set aside (or of strength 0): no call, but the evidence stays visible
+                why = WEIGHTLESS if any(v.counted for v in members) else ALL_SET_ASIDE
+                out.append(Net(asset, None, 0.0, totals, members, why))
             continue
         why = None
         if n > 0 and n >= max(b, s):

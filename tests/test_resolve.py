@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from impact.resolve import ALL_SET_ASIDE, AFTER_CONTRAST, BEFORE_CONTRAST, DOMINANCE, MIXED, TIE, Vote, resolve
+from impact.resolve import (
+    ALL_SET_ASIDE,
+    AFTER_CONTRAST,
+    BEFORE_CONTRAST,
+    DOMINANCE,
+    MIXED,
+    TIE,
+    WEIGHTLESS,
+    Vote,
+    resolve,
+)
 
 
 def vote(direction: str, weight: float, sentence: int = 0, asset: str = "gold", event: str = "e",
@@ -30,6 +40,11 @@ def test_mixed_evidence_without_a_clear_margin_is_no_call(minority):
     n = net(vote("bullish", 0.42, 0), vote("bearish", minority, 1))
     assert n.direction is None and n.undecided == MIXED
     assert n.score > 0  # the score still leans the larger way; only the call is withheld
+
+
+def test_votes_of_strength_zero_are_no_call_and_say_so():
+    n = net(vote("bullish", 0.0, 0))
+    assert n.direction is None and n.undecided == WEIGHTLESS
 
 
 def test_a_tie_is_no_call_and_a_range_view_is_neutral():
