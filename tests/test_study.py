@@ -205,6 +205,7 @@ def test_study_command_table_and_a_bad_price_file(news, tmp_path):
     (tmp_path / "bad.csv").write_text("", encoding="utf-8")
     bad = CliRunner().invoke(app, ["study", str(news), "--prices", str(tmp_path / "bad.csv"), "--asset", "gold"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert bad.output.strip() == f"error: {tmp_path / 'bad.csv'}: the price file is empty"  # not an internal error
 
 
 def test_csv_news_and_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):

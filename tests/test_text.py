@@ -44,6 +44,9 @@ def test_language_detection():
     assert detect_language("美元走弱提振金价") == "zh"
     assert detect_language("Gold rallies as the dollar slips") == "en"
     assert detect_language("") == "und"
+    assert detect_language("123 !!! 4.5%") == "und"  # ASCII without a letter
+    assert detect_language("黄金 ETF (GLD) 本周净流入 12 亿美元") == "zh"
+    assert detect_language("黄金ETF本周净流入, SPDR holdings rose") == "mixed"
 
 
 @settings(max_examples=300, deadline=None)

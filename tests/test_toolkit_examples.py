@@ -49,7 +49,7 @@ def test_rules_test_runs_every_bundled_example(tmp_path):
     out = impact("rules", "test", str(folder), "--format", "json")
     data = json.loads(out.stdout)
     assert data["passed"] + data["failed"] + data["skipped"] == examples_in(folder)
-    assert out.returncode == (1 if data["failed"] else 0)
+    assert data["failed"] == 0 and out.returncode == 0  # the bundled pack passes its own examples
     assert all(r["passed"] + r["failed"] <= len(r["examples"]) for r in data["rules"])
     text = impact("rules", "test", str(folder)).stdout.decode().splitlines()
     assert text[-1] == f"{data['passed']} passed, {data['failed']} failed"
