@@ -1,12 +1,16 @@
 """Batches: reading JSONL / CSV / Parquet records, evaluating them in order, writing results.
 
-Every input record comes out as exactly one result or one error record, in input order.
+Every input record comes out as exactly one result or one error record, in input order: no
+line of a JSONL file and no row of a CSV file stops the others. ``read_evaluated`` reads back
+what ``impact evaluate`` wrote, in any of its three formats.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal
@@ -20,8 +24,8 @@ InputFormat = Literal["jsonl", "csv", "parquet"]
 class Record:
     """One input record, or the reason it could not be read (``error``)."""
 
-    line: int
-    id: Any
+    line: int  # the line it starts on (JSONL, CSV; a CSV header is line 1) or its row (Parquet)
+    id: Any  # an id-less or unreadable record: its line (JSONL) or data row number (CSV, Parquet)
     text: Any = None
     published_at: Any = None
     source: Any = None
@@ -56,36 +60,224 @@ def _from_mapping(line: int, obj: Any) -> Record:
     return Record(line, rid, text, _clean(obj.get("published_at")), _clean(obj.get("source")))
 
 
-def read_jsonl(lines: Iterable[bytes]) -> Iterator[Record]:
+# -- JSON lines ----------------------------------------------------------------------------------
+
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLine:
+    """One line of a JSONL stream: its value, or why it could not be read (``error``), or ``blank``."""
+
+    number: int
+    value: Any = None
+    error: str | None = None
+    blank: bool = False
+
+
+def json_lines(lines: Iterable[bytes]) -> Iterator[JsonLine]:
+    """Every line of a JSONL stream, parsed; the one reader of JSON lines for every command.
+
+    A UTF-8 byte order mark before the first line is dropped (Windows tools write one). No line
+    raises: invalid UTF-8, malformed JSON, a number too long for Python's int conversion or nesting
+    too deep to parse all come back as ``error``, and the caller decides what that means.
+    """
     for n, raw in enumerate(lines, start=1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Record(n, n, error=f"invalid UTF-8 at byte {exc.start} of line {n}")
-            continue
-        if not line.strip():
-            yield Record(n, n, error="empty line")
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Record(n, n, error=f"malformed JSON: {exc.msg} at column {exc.colno}")
-            continue
-        yield _from_mapping(n, obj)
+        raw = raw.rstrip(b"\r\n")
+        if n == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM):]
+        yield _json_line(n, raw)
 
 
-def read_table(path: str, fmt: InputFormat) -> Iterator[Record]:
+def _json_line(n: int, raw: bytes) -> JsonLine:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return JsonLine(n, error=f"invalid UTF-8 at byte {exc.start}")
+    if not line.strip():
+        return JsonLine(n, blank=True)
+    try:
+        return JsonLine(n, json.loads(line))
+    except json.JSONDecodeError as exc:
+        # json's own wording ends some messages with "at" ("Invalid control character at")
+        reason = exc.msg[:-3] if exc.msg.endswith(" at") else exc.msg
+        return JsonLine(n, error=f"malformed JSON: {reason} at column {exc.colno}")
+    except RecursionError:
+        return JsonLine(n, error="unreadable JSON: nested too deeply")
+    except ValueError as exc:  # an integer longer than Python's int-string limit (4,300 digits)
+        return JsonLine(n, error=f"unreadable JSON: {str(exc).split(';')[0]}")
+
+
+def read_jsonl(lines: Iterable[bytes]) -> Iterator[Record]:
+    for item in json_lines(lines):
+        if item.blank:
+            yield Record(item.number, item.number, error="empty line")
+        elif item.error is not None:
+            yield Record(item.number, item.number, error=item.error)
+        else:
+            yield _from_mapping(item.number, item.value)
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One data row of a CSV file: ``fields`` by header name, or why it could not be read (``error``)."""
+
+    row: int  # 1 = the first data row
+    line: int  # the file line the row starts on (the header is line 1)
+    fields: dict[str, str] | None = None
+    error: str | None = None
+
+
+def _delimiter(path: str, header: str) -> str:
+    if Path(path).suffix.lower() == ".tsv":
+        return "\t"
+    counts = {d: header.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+class _Lines:
+    """The lines a csv reader pulls, remembered per row, so a broken row's later lines can be read again."""
+
+    def __init__(self, lines: Iterable[str]):
+        self.source = enumerate(lines, start=1)
+        self.pending: list[tuple[int, str]] = []  # lines to hand out again, last first
+        self.taken: list[tuple[int, str]] = []  # the lines of the row being read
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        item = self.pending.pop() if self.pending else next(self.source)
+        self.taken.append(item)
+        return item[1]
+
+    def row_start(self) -> int:
+        return self.taken[0][0] if self.taken else 0
+
+    def drop_row(self) -> None:
+        self.taken = []
+
+    def retry_after_first_line(self) -> None:
+        """A row failed: its first line is lost, the lines after it are read again as new rows."""
+        self.pending.extend(reversed(self.taken[1:]))
+        self.taken = []
+
+
+class CsvTable:
+    """A CSV file's header and data rows, in order; no bad row stops the others.
+
+    UTF-8 with or without a byte order mark; the delimiter is the one of comma, tab and semicolon
+    that the header line uses most (``.tsv``: tab). A row with the wrong number of fields, bytes
+    that are not UTF-8 or a quote that never closes is a row with ``error``; a quote that never
+    closes loses only its own line (the lines after it are read again). Blank lines are no rows.
+    A file without a readable header is an InputError.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        try:
+            self._handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        except OSError as exc:
+            raise InputError(f"{path}: {exc.strerror or exc}") from None
+        try:
+            first = self._handle.readline()
+            self._lines = _Lines(_chain(first, self._handle))
+            self._dialect = {"delimiter": _delimiter(path, first), "strict": True}
+            self.header = self._read_header()
+        except BaseException:
+            self._handle.close()
+            raise
+
+    def _read_header(self) -> list[str]:
+        try:
+            for fields in csv.reader(self._lines, **self._dialect):
+                self._lines.drop_row()
+                if fields:
+                    if _ESCAPED.search("".join(fields)):
+                        raise InputError(f"{self.path}: invalid UTF-8 in the header row")
+                    return fields
+        except csv.Error as exc:
+            raise InputError(f"{self.path}:{self._lines.row_start()}: cannot read the header: {exc}") from None
+        raise InputError(f"{self.path}: no header row (the file is empty)")
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        lines, header, row = self._lines, self.header, 0
+        with self._handle:
+            while True:
+                try:
+                    for fields in csv.reader(lines, **self._dialect):
+                        start = lines.row_start()
+                        lines.drop_row()
+                        if not fields:
+                            continue
+                        row += 1
+                        where = f"row {row} (line {start})"
+                        if len(fields) != len(header):
+                            yield CsvRow(row, start, error=f"{where}: {len(fields)} fields, the header has {len(header)}")
+                        elif any(_ESCAPED.search(f) for f in fields):
+                            yield CsvRow(row, start, error=f"{where}: invalid UTF-8")
+                        else:
+                            yield CsvRow(row, start, dict(zip(header, fields)))
+                    return
+                except csv.Error as exc:
+                    row += 1
+                    start = lines.row_start()
+                    reason = _csv_reason(str(exc))
+                    lines.retry_after_first_line()
+                    yield CsvRow(row, start, error=f"row {row} (line {start}): {reason}")
+
+
+def _csv_reason(message: str) -> str:
+    if "end of data" in message:
+        return "a quoted field never closes"
+    if "expected after" in message:
+        return 'text follows a quoted field (a quote inside a field is written "")'
+    if "field limit" in message:  # the limit is process-wide state of the csv module: left alone
+        return f"a field longer than {csv.field_size_limit():,} characters (JSONL or Parquet take longer texts)"
+    return message
+
+
+def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest
+
+
+def read_csv(path: str) -> Iterator[Record]:
+    table = CsvTable(path)
+    if "text" not in table.header:
+        table.close()
+        raise InputError(f"{path}: no 'text' column (columns: {', '.join(table.header)})")
+    for r in table:
+        if r.error is not None:
+            yield Record(r.line, r.row, error=r.error)
+            continue
+        # an empty cell is no id, time or source (the row number stands in for the id); an empty
+        # text is an empty document
+        cells = {k: (v if v != "" or k == "text" else None) for k, v in r.fields.items()}  # type: ignore[union-attr]
+        rec = _from_mapping(r.row, cells)
+        yield Record(r.line, rec.id, rec.text, rec.published_at, rec.source, rec.error)
+
+
+# -- Parquet -------------------------------------------------------------------------------------
+
+
+def read_parquet(path: str) -> Iterator[Record]:
     import pandas as pd
 
     try:
-        if fmt == "csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8")
-        else:
-            frame = pd.read_parquet(path)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: invalid UTF-8 ({exc.reason} at byte {exc.start})") from None
+        frame = pd.read_parquet(path)
     except Exception as exc:  # pandas/pyarrow raise many kinds for unreadable files
-        raise InputError(f"{path}: cannot read as {fmt}: {exc}") from None
+        raise InputError(f"{path}: cannot read as parquet: {exc}") from None
     if "text" not in frame.columns:
         raise InputError(f"{path}: no 'text' column (columns: {', '.join(map(str, frame.columns))})")
     for n, row in enumerate(frame.to_dict("records"), start=1):
@@ -97,18 +289,21 @@ def read_records(path: str, fmt: InputFormat | None = None) -> Iterator[Record]:
     import sys
 
     fmt = fmt or detect_format(path)
-    if fmt == "jsonl":
-        if path == "-":
-            yield from read_jsonl(line.rstrip(b"\r\n") for line in sys.stdin.buffer)
-            return
+    if path == "-":
+        if fmt != "jsonl":
+            raise InputError(f"standard input is read as JSONL only, not {fmt}; give a file path for {fmt}")
+        yield from read_jsonl(sys.stdin.buffer)
+    elif fmt == "jsonl":
         try:
             handle = open(path, "rb")
         except OSError as exc:
             raise InputError(f"{path}: {exc.strerror or exc}") from None
         with handle:
-            yield from read_jsonl(line.rstrip(b"\r\n") for line in handle)
+            yield from read_jsonl(handle)
+    elif fmt == "csv":
+        yield from read_csv(path)
     else:
-        yield from read_table(path, fmt)
+        yield from read_parquet(path)
 
 
 def evaluate_records(engine: Any, records: Iterable[Record]) -> Iterator[dict[str, Any]]:
@@ -134,8 +329,14 @@ def evaluate_records(engine: Any, records: Iterable[Record]) -> Iterator[dict[st
 
 
 def flat_row(result: dict[str, Any], assets: list[str]) -> dict[str, Any]:
-    """A result as one flat row: per asset direction and score, the signals as JSON."""
-    row: dict[str, Any] = {"id": result.get("id"), "published_at": result.get("published_at"), "error": result.get("error")}
+    """A result as one flat row: per asset direction and score, the signals as JSON.
+
+    The id is text (None stays None): a JSONL batch may mix ids such as ``"a1"`` and ``7`` (an
+    id-less record's line number), and a CSV or Parquet column holds one type.
+    """
+    rid = result.get("id")
+    row: dict[str, Any] = {"id": None if rid is None else str(rid), "published_at": result.get("published_at"),
+                           "error": result.get("error")}
     signals = {s["asset"]: s for s in result.get("signals", [])}
     for asset in assets:
         s = signals.get(asset)
@@ -143,3 +344,98 @@ def flat_row(result: dict[str, Any], assets: list[str]) -> dict[str, Any]:
         row[f"{asset}_score"] = s["score"] if s else None
     row["signals"] = json.dumps(result.get("signals", []), ensure_ascii=False) if "error" not in result else None
     return row
+
+
+# -- reading what `impact evaluate` wrote ----------------------------------------------------------
+
+FLAT_COLUMNS = ("id", "published_at", "error", "signals")  # and <asset>_direction, <asset>_score
+
+
+def read_evaluated(path: str) -> list[dict[str, Any]] | None:
+    """The results in a file that ``impact evaluate`` wrote (JSONL, CSV or Parquet); None for news.
+
+    JSONL: records with ``signals`` or ``error`` and no ``text``. CSV and Parquet: the flat layout
+    of :func:`flat_row` (no ``text`` column), whose ``signals`` column carries the full signals.
+    A file that is not readable at all is None too (reading it as news says what is wrong); a line
+    or row of a results file that cannot be read is an InputError naming the file and line.
+    """
+    if path == "-":
+        return None
+    fmt = detect_format(path)
+    if fmt == "jsonl":
+        return _evaluated_jsonl(path)
+    if fmt == "csv":
+        return _evaluated_csv(path)
+    return _evaluated_parquet(path)
+
+
+def _evaluated_jsonl(path: str) -> list[dict[str, Any]] | None:
+    try:
+        handle = open(path, "rb")
+    except OSError:
+        return None
+    with handle:
+        items = (item for item in json_lines(handle) if not item.blank)
+        first = next(items, None)
+        if first is None or not _is_result(first.value):
+            return None
+        results = []
+        for item in (first, *items):
+            if item.error is not None:
+                raise InputError(f"{path}:{item.number}: {item.error}")
+            if not isinstance(item.value, dict):
+                raise InputError(f"{path}:{item.number}: a result must be a JSON object")
+            results.append(item.value)
+    return results
+
+
+def _evaluated_csv(path: str) -> list[dict[str, Any]] | None:
+    try:
+        table = CsvTable(path)
+    except InputError:
+        return None
+    if "text" in table.header or not set(FLAT_COLUMNS) <= set(table.header):
+        table.close()
+        return None
+    results = []
+    for r in table:
+        if r.error is not None:
+            raise InputError(f"{path}:{r.line}: {r.error}")
+        cells = {k: (v if v != "" else None) for k, v in r.fields.items()}  # type: ignore[union-attr]
+        results.append(_unflatten(cells, f"{path}:{r.line}"))
+    return results
+
+
+def _evaluated_parquet(path: str) -> list[dict[str, Any]] | None:
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except Exception:  # not a Parquet file, or not there: read_records says which
+        return None
+    if "text" in names or not set(FLAT_COLUMNS) <= set(names):
+        return None
+    frame = pd.read_parquet(path, columns=list(FLAT_COLUMNS))
+    return [_unflatten({k: _clean(v) for k, v in row.items()}, f"{path}: row {n}")
+            for n, row in enumerate(frame.to_dict("records"), start=1)]
+
+
+def _is_result(value: Any) -> bool:
+    return isinstance(value, dict) and "text" not in value and ("signals" in value or "error" in value)
+
+
+def _unflatten(cells: dict[str, Any], where: str) -> dict[str, Any]:
+    """A flat row back into an ``impact evaluate`` result (no ``ruleset``: the flat layout has none)."""
+    result: dict[str, Any] = {"id": cells.get("id"), "published_at": cells.get("published_at")}
+    if cells.get("error") is not None:
+        result["error"] = cells["error"]
+        return result
+    try:
+        signals = json.loads(cells.get("signals") or "[]")
+    except ValueError:
+        raise InputError(f"{where}: the 'signals' column is not JSON") from None
+    if not isinstance(signals, list):
+        raise InputError(f"{where}: the 'signals' column is not a JSON list")
+    result["signals"] = signals
+    return result

@@ -29,7 +29,6 @@ coverage = directional items with a call / directional items; false fire = items
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import time
@@ -172,21 +171,22 @@ def _event_matches(event: str, targets: tuple[str, ...]) -> bool:
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) of a JSONL file; blank lines are skipped, a bad line is an InputError."""
+    from impact.batch import json_lines
+
     try:
-        handle = open(path, encoding="utf-8")
+        handle = open(path, "rb")
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
     with handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
+        for item in json_lines(handle):
+            if item.blank:
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not JSON: {exc.msg}") from None
+            if item.error is not None:
+                raise InputError(f"{path}:{item.number}: {item.error}")
+            record = item.value
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise InputError(f"{path}:{n}: a record needs a string 'text'")
-            yield n, record
+                raise InputError(f"{path}:{item.number}: a record needs a string 'text'")
+            yield item.number, record
 
 
 # -- what one document gave ----------------------------------------------------------------------

@@ -129,6 +129,8 @@ def test_a_batch_with_ten_percent_malformed_records_loses_none(tmp_path):
         b"",
         b"\x00\x01\x02 binary",
         b'{"id": "no-text"}',
+        b'{"id": "big", "text": "x", "n": ' + b"9" * 5000 + b"}",  # past Python's int-string limit
+        b"[" * 100_000,  # nesting past the recursion limit
     ]
     for i in range(300):
         if i % 10 == 3:

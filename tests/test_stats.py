@@ -123,3 +123,23 @@ def test_min_score_keeps_only_strong_calls(engine, tmp_path):
     strong = corpus_stats(engine, read_jsonl(path), min_score=0.3)["assets"][0]
     assert (every["calls"], every["correct"]) == (2, 1)
     assert (strong["calls"], strong["correct"]) == (1, 1)
+
+
+def test_cli_a_line_that_cannot_be_read_names_the_file_and_line(tmp_path):
+    good = b'{"id": 1, "text": "Gold fell."}\n'
+    for name, bad, reason in [
+        ("utf8.jsonl", b'{"id": 2, "text": "Gold \xff fell."}\n', "invalid UTF-8 at byte 24"),
+        ("bigint.jsonl", b'{"id": 2, "text": "x", "n": ' + b"9" * 5000 + b"}\n", "unreadable JSON: Exceeds the limit"),
+        ("deep.jsonl", b"[" * 100_000 + b"\n", "unreadable JSON: nested too deeply"),
+    ]:
+        path = tmp_path / name
+        path.write_bytes(good + bad)
+        result = runner.invoke(app, ["rules", "stats", str(path)])
+        assert result.exit_code == 2, result.output
+        assert f"{name}:2: {reason}" in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_corpus_with_a_bom_is_read(engine, tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(ASSET_ROWS[0]).encode() + b"\n")
+    assert corpus_stats(engine, read_jsonl(path))["documents"] == 1

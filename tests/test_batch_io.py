@@ -1,0 +1,158 @@
+"""Reading batches: every JSONL line and every CSV row comes out, in order, as a record or an error."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from impact.batch import flat_row, json_lines, read_evaluated, read_records
+from impact.errors import InputError
+
+
+def records(path, fmt=None):
+    return [(r.id, r.text, r.error) for r in read_records(str(path), fmt)]
+
+
+# -- JSON lines -------------------------------------------------------------------------------------
+
+
+def test_a_bom_before_the_first_line_is_dropped():
+    got = list(json_lines([b'\xef\xbb\xbf{"id": "A1", "text": "Gold fell."}\n']))
+    assert got[0].error is None and got[0].value == {"id": "A1", "text": "Gold fell."}
+
+
+@pytest.mark.parametrize("line, reason", [
+    (b'{"n": ' + b"9" * 5000 + b"}", "unreadable JSON: Exceeds the limit (4300 digits)"),
+    (b"[" * 100_000, "unreadable JSON: nested too deeply"),
+    (b'{"text": "Gold \xff fell"}', "invalid UTF-8 at byte 15"),
+    (b'{"id": "x", "text": "Gold\x00"}', "malformed JSON: Invalid control character at column 26"),
+    (b'{"id": "x", "text": ', "malformed JSON: Expecting value at column 21"),
+])
+def test_no_line_raises_each_says_why(line, reason):
+    (item,) = json_lines([line])
+    assert item.value is None and item.error.startswith(reason)
+    assert " at at " not in item.error
+
+
+def test_a_blank_line_is_blank_not_an_error():
+    (item,) = json_lines([b"  \r\n"])
+    assert item.blank and item.error is None
+
+
+def test_a_jsonl_file_with_a_bom_keeps_its_ids(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"id": "A1", "text": "Gold fell."}\n{"id": "A2", "text": "Gold rose."}\n')
+    assert records(path) == [("A1", "Gold fell.", None), ("A2", "Gold rose.", None)]
+
+
+# -- CSV --------------------------------------------------------------------------------------------
+
+
+def write(tmp_path, name, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("bad_row, error", [
+    (b"a2,Gold rose,extra,fields", "row 2 (line 3): 4 fields, the header has 2"),
+    (b"a2", "row 2 (line 3): 1 fields, the header has 2"),
+    (b"a2,Gold \xff rose", "row 2 (line 3): invalid UTF-8"),
+])
+def test_a_bad_row_is_one_error_and_the_others_are_kept(tmp_path, bad_row, error):
+    path = write(tmp_path, "bad.csv", b"id,text\na1,Gold prices fell sharply.\n" + bad_row + b"\na3,The dollar rose.\n")
+    assert records(path) == [
+        ("a1", "Gold prices fell sharply.", None),
+        (2, None, error),
+        ("a3", "The dollar rose.", None),
+    ]
+
+
+def test_an_unterminated_quote_loses_only_its_line(tmp_path):
+    path = write(tmp_path, "unterm.csv", b'id,text\na1,Gold fell.\na2,"Gold rose\na3,The dollar rose.\na4,"two\nlines"\n')
+    assert records(path) == [
+        ("a1", "Gold fell.", None),
+        (2, None, 'row 2 (line 3): text follows a quoted field (a quote inside a field is written "")'),
+        ("a3", "The dollar rose.", None),
+        ("a4", "two\nlines", None),
+    ]
+    path = write(tmp_path, "eof.csv", b'id,text\na1,Gold fell.\na2,"Gold rose\na3,The dollar rose.\n')
+    assert records(path)[1:] == [(2, None, "row 2 (line 3): a quoted field never closes"), ("a3", "The dollar rose.", None)]
+
+
+def test_a_field_past_the_csv_modules_limit_is_one_error(tmp_path):
+    path = write(tmp_path, "long.csv", b"id,text\na1," + b"x" * 200_000 + b"\na2,Gold fell.\n")
+    assert records(path) == [
+        (1, None, "row 1 (line 2): a field longer than 131,072 characters (JSONL or Parquet take longer texts)"),
+        ("a2", "Gold fell.", None),
+    ]
+
+
+def test_a_bom_is_dropped_from_the_header(tmp_path):
+    path = write(tmp_path, "bom.csv", b"\xef\xbb\xbftext,id\nGold fell.,A1\n")
+    assert records(path) == [("A1", "Gold fell.", None)]
+
+
+@pytest.mark.parametrize("name, data", [
+    ("semi.csv", b"id;text\na1;Gold fell, the dollar rose.\n"),
+    ("tab.csv", b"id\ttext\na1\tGold fell, the dollar rose.\n"),
+    ("plain.tsv", b"id\ttext\na1\tGold fell; the dollar rose, too.\n"),
+])
+def test_the_delimiter_is_taken_from_the_header(tmp_path, name, data):
+    (rec,) = records(write(tmp_path, name, data))
+    assert rec[0] == "a1" and rec[2] is None
+
+
+def test_a_row_line_is_its_first_line_and_blank_lines_are_no_rows(tmp_path):
+    path = write(tmp_path, "lines.csv", b'id,text\r\n\r\na1,"one\r\ntwo"\r\n,no id\r\n')
+    got = list(read_records(str(path)))
+    assert [(r.line, r.id, r.text) for r in got] == [(3, "a1", "one\r\ntwo"), (5, 2, "no id")]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"id,body\na1,Gold fell.\n", "no 'text' column (columns: id, body)"),
+    (b"", "no header row"),
+    (b"\xff\xfe\x00" * 100, "invalid UTF-8 in the header row"),
+])
+def test_a_file_without_a_text_column_is_one_input_error(tmp_path, data, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        records(write(tmp_path, "x.csv", data))
+
+
+def test_standard_input_is_jsonl_only():
+    with pytest.raises(InputError, match="standard input is read as JSONL only"):
+        list(read_records("-", "csv"))
+
+
+# -- flat output and reading it back ------------------------------------------------------------------
+
+
+def test_flat_ids_are_text_and_none_stays_none():
+    assert flat_row({"id": 7, "line": 7, "error": "empty line"}, ["gold"])["id"] == "7"
+    assert flat_row({"id": None, "signals": []}, ["gold"])["id"] is None
+    assert flat_row({"id": "a1", "signals": []}, ["gold"])["id"] == "a1"
+
+
+def test_news_is_not_read_as_results(tmp_path):
+    assert read_evaluated(str(write(tmp_path, "n.csv", b"id,text\na1,Gold fell.\n"))) is None
+    assert read_evaluated(str(write(tmp_path, "n.jsonl", b'{"id": "a1", "text": "Gold fell."}\n'))) is None
+    assert read_evaluated(str(tmp_path / "missing.parquet")) is None
+
+
+def test_a_flat_results_csv_is_read_back(tmp_path):
+    path = write(tmp_path, "r.csv", (
+        'id,published_at,error,gold_direction,gold_score,signals\n'
+        'a1,2025-07-01T03:31:00Z,,bullish,0.5,"[{""asset"": ""gold"", ""direction"": ""bullish""}]"\n'
+        '2,,empty line,,,\n'
+    ).encode())
+    assert read_evaluated(str(path)) == [
+        {"id": "a1", "published_at": "2025-07-01T03:31:00Z", "signals": [{"asset": "gold", "direction": "bullish"}]},
+        {"id": "2", "published_at": None, "error": "empty line"},
+    ]
+
+
+def test_a_bad_line_in_a_results_file_names_the_line(tmp_path):
+    path = write(tmp_path, "r.jsonl", b'{"id": "a", "signals": []}\n{"id": "b", "signals": \n')
+    with pytest.raises(InputError, match=r"r.jsonl:2: malformed JSON"):
+        read_evaluated(str(path))
