@@ -25,6 +25,9 @@ _WRAP_RE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\
 # "under pressure", "weighed on".
 
 
+_LONE_CR_RE = re.compile(r"\r(?!\n)")
+
+
 def _char_map(ch: str) -> str:
     if ch.isspace() and ch != "\n":  # tab, carriage return, no-break and ideographic spaces...
         return " "
@@ -171,12 +174,14 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
     run), CJK line wraps joined, paragraph breaks kept; returns (normalised, map)."""
     folded = _fold(text)  # learns the characters it has not seen (specials among them)
     special = _FOLD.specials_in(text)
-    drops = _wraps(text) if "\n" in text else []
-    squeezed = _space_runs(text, folded, drops)
+    # line breaks as the reader sees them: a carriage return alone (old Mac files) is one too
+    lines = _LONE_CR_RE.sub("\n", text) if "\r" in text else text
+    drops = _wraps(lines) if "\n" in lines else []
+    squeezed = _space_runs(lines, folded, drops)
     # keep paragraph breaks: a blank line stays a newline pair in the normalised text. Folding maps
     # every character to one (a special stays itself here) and no paragraph break overlaps an edit
     # below, so ``base[a:b]`` is the normalised form of ``text[a:b]`` between edits.
-    base = _restore_paragraphs(text, folded)
+    base = _restore_paragraphs(lines, folded)
     if not special and not drops and not squeezed:
         return base, OffsetMap((0,), (0,), (True,), len(base), len(text))
     # slow path: rebuild with explicit segments

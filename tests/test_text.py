@@ -25,6 +25,9 @@ def test_cjk_wrap_inside_a_word_is_joined_for_matching():
     norm, offsets = normalise("金\n价下跌")
     assert norm == "金价下跌"
     assert offsets.start(1) == 2 and offsets.end(4) == 5
+    # Windows and old Mac line ends alike
+    assert normalise("金\r\n价下跌")[0] == normalise("金\r价下跌")[0] == "金价下跌"
+    assert sentences("Gold fell\r\rCopper rose") == sentences("Gold fell\n\nCopper rose") == ["Gold fell", "Copper rose"]
 
 
 def test_english_abbreviations_and_decimals_do_not_split():
@@ -67,8 +70,9 @@ def _normalise_by_definition(text: str) -> str:
     import re
     import unicodedata
 
-    dropped = {i for m in re.finditer(WRAP, text) for i in range(m.start(), m.end())}
-    kept = {i for m in re.finditer(r"\n[ \t\r\f\v]*\n", text) for i in (m.start(), m.end() - 1)}
+    lines = re.sub(r"\r(?!\n)", "\n", text)  # a carriage return alone is a line break too
+    dropped = {i for m in re.finditer(WRAP, lines) for i in range(m.start(), m.end())}
+    kept = {i for m in re.finditer(r"\n[ \t\r\f\v]*\n", lines) for i in (m.start(), m.end() - 1)}
     for m in re.finditer(r"\s{2,}", text):
         run = range(m.start(), m.end())
         if not any(i in kept or i in dropped for i in run):
