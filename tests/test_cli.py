@@ -126,3 +126,117 @@ def test_evaluate_parquet_in_and_out(tmp_path):
 def test_parquet_output_needs_a_path():
     out = impact("evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), "--format", "parquet")
     assert out.returncode == 2 and "--output" in out.stderr.decode()
+
+
+def test_evaluate_parquet_of_a_batch_with_error_records_writes_ids_as_text(tmp_path):
+    import pandas as pd
+
+    out = impact("evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), "--format", "parquet", "-o", str(tmp_path / "o.parquet"))
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_parquet(tmp_path / "o.parquet")
+    assert list(frame.id) == ["a1", "2", "no-text", "number", "5", "a2", "7", "a3"]
+    assert frame.error.notna().sum() == 5
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), "-o", "/nonexist/x.jsonl"], "/nonexist/x.jsonl"),
+    (["evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), "-f", "parquet", "-o", "/nonexist/x.parquet"], "/nonexist/x.parquet"),
+    (["timeline", str(FIXTURES / "batch" / "mixed.jsonl"), "--prices", str(FIXTURES / "prices" / "au-daily.csv"),
+      "--asset", "gold", "--out", "/nonexist/d/x.png"], "/nonexist/d/x.png"),
+    (["aggregate", str(FIXTURES / "batch" / "mixed.jsonl"), "-f", "csv", "-o", "/nonexist/a.csv"], "/nonexist/a.csv"),
+])
+def test_an_unwritable_output_path_is_an_input_error(args, shown):
+    out = impact(*args)
+    assert out.returncode == 2
+    assert f"error: cannot write {shown}: No such file or directory" in out.stderr.decode()
+    assert "internal error" not in out.stderr.decode()
+
+
+@pytest.mark.parametrize("args", [
+    ["evaluate", "BATCH", "-q"],
+    ["explain", str(FIXTURES / "articles" / "syria-sanctions-zh.txt"), "--format", "json"],
+    ["explain", str(FIXTURES / "articles" / "syria-sanctions-zh.txt")],
+    ["rules", "stats", "BATCH"],
+])
+def test_a_closed_stdout_ends_the_command_quietly_with_0(tmp_path, args):
+    import os
+
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps({"id": f"r{i}", "text": "美元走弱提振金价。"}, ensure_ascii=False) + "\n"
+                             for i in range(300)), encoding="utf-8")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line, as after `| head -0`
+    try:
+        out = subprocess.run([sys.executable, "-m", "impact.cli", *[str(batch) if a == "BATCH" else a for a in args]],
+                             stdout=write_end, stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(write_end)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.decode().strip() == "", out.stderr
+
+
+def test_standard_input_with_input_format_csv_is_refused_clearly():
+    out = impact("evaluate", "-", "--input-format", "csv", input=b"id,text\na,Gold fell.\n")
+    assert out.returncode == 2
+    assert "standard input is read as JSONL only" in out.stderr.decode()
+
+
+def test_evaluate_keeps_every_csv_row_in_order(tmp_path):
+    src = tmp_path / "bad.csv"
+    src.write_bytes(b"\xef\xbb\xbfid,text\na1,Gold prices fell sharply.\na2,Gold rose,extra,fields\na3,The dollar \xff rose.\na4,The dollar rose.\n")
+    out = impact("evaluate", str(src))
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert [r["id"] for r in rows] == ["a1", 2, 3, "a4"]
+    assert [r.get("error") for r in rows] == [None, "row 2 (line 3): 4 fields, the header has 2", "row 3 (line 4): invalid UTF-8", None]
+
+
+# -- --fail-on ------------------------------------------------------------------------------------------
+
+GOLD_UP_USD_DOWN = "美元走弱提振金价。".encode()  # gold bullish, usd bearish
+
+
+@pytest.mark.parametrize("specs, code, hit", [
+    (["any"], 1, "gold bullish (+"),
+    (["gold"], 1, "gold bullish"),
+    (["XAU"], 1, "gold bullish"),  # an alias of the rules
+    (["copper"], 0, None),
+    (["bearish"], 1, "usd bearish"),
+    (["neutral"], 0, None),
+    (["usd:bearish"], 1, "usd bearish"),
+    (["usd:bullish"], 0, None),
+    (["copper", "gold:bullish"], 1, "gold bullish"),
+])
+def test_explain_fail_on_each_spec(specs, code, hit):
+    args = [a for spec in specs for a in ("--fail-on", spec)]
+    out = impact("explain", "-", "--format", "json", *args, input=GOLD_UP_USD_DOWN)
+    assert out.returncode == code, out.stderr
+    assert json.loads(out.stdout)["signals"]  # the report is written in full either way
+    err = out.stderr.decode()
+    if hit:
+        assert err.startswith("--fail-on hit: ") and hit in err and len(err.strip().splitlines()) == 1
+    else:
+        assert err == ""
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("goldd", "not any, an asset or a direction; assets: aluminium, copper, gold"),
+    ("gold:up", "unknown direction 'up'; directions: bullish, bearish, neutral"),
+    ("gld:bearish", "unknown asset 'gld'; assets: aluminium, copper, gold"),
+])
+def test_fail_on_an_unknown_name_is_a_usage_error(spec, message):
+    out = impact("explain", "-", "--fail-on", spec, input=GOLD_UP_USD_DOWN)
+    assert out.returncode == 2 and message in out.stderr.decode()
+    assert out.stdout == b""
+
+
+def test_evaluate_fail_on_counts_records_and_never_error_records(tmp_path):
+    src = FIXTURES / "batch" / "mixed.jsonl"
+    out = impact("evaluate", str(src), "--fail-on", "any")
+    assert out.returncode == 1
+    assert len(out.stdout.decode().splitlines()) == 8  # every record written
+    assert "--fail-on hit: 2 of 8 records (a1, a2)" in out.stderr.decode()
+    assert impact("evaluate", str(src), "--fail-on", "neutral").returncode == 0
+    copper = impact("evaluate", str(src), "--fail-on", "copper:bearish", "-f", "csv", "-o", str(tmp_path / "o.csv"))
+    assert copper.returncode == 1 and "1 of 8 records (a2)" in copper.stderr.decode()
+    assert (tmp_path / "o.csv").read_text(encoding="utf-8").count("\n") == 9

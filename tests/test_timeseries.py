@@ -85,3 +85,32 @@ def test_calendar_periods_weeks_and_months():
     assert [f"{t:%Y-%m}" for t in monthly["time"]] == ["2025-07", "2025-08"] and monthly["signals"].tolist() == [1, 0]
     with pytest.raises(ValueError, match="freq"):
         net_view(SIGNALS, freq="fortnight")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_aggregate_reads_what_evaluate_wrote_in_each_format(tmp_path, fmt):
+    news = tmp_path / "news.jsonl"
+    news.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": 1, "text": "分析师表示，金价短期内有望继续上涨。", "published_at": "2025-07-01T02:00:00Z"},
+        {"id": "b", "text": "美元走强，金价承压下跌。", "published_at": "2025-07-03T02:00:00Z"},
+        {"id": "c", "text": 5},
+    ]) + "\n", encoding="utf-8")
+    direct = CliRunner().invoke(app, ["aggregate", str(news), "--format", "json"])
+    evaluated = tmp_path / f"signals.{fmt}"
+    wrote = CliRunner().invoke(app, ["evaluate", str(news), "-q", "--format", fmt, "-o", str(evaluated)])
+    assert wrote.exit_code == 0, wrote.output
+    again = CliRunner().invoke(app, ["aggregate", str(evaluated), "--format", "json"])
+    assert again.exit_code == 0, again.output
+    assert "the engine is not run" in again.stderr
+    assert json.loads(again.stdout) == json.loads(direct.stdout)
+
+
+def test_aggregate_says_how_many_signals_had_no_time(tmp_path):
+    news = tmp_path / "news.jsonl"
+    news.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": 1, "text": "分析师表示，金价短期内有望继续上涨。", "published_at": "2025-07-01T02:00:00Z"},
+        {"id": 2, "text": "美元走强，金价承压下跌。"},
+    ]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["aggregate", str(news), "--asset", "gold"])
+    assert result.exit_code == 0, result.output
+    assert "1 signal left out: no published_at" in result.stderr

@@ -1,10 +1,17 @@
-"""The Typer application and the error handling every command shares."""
+"""The Typer application and what every command shares: error handling, output files, --fail-on.
+
+Exit codes: 0 ran; 1 lint/test failures or a ``--fail-on`` hit; 2 usage, configuration, rule or
+input errors. A reader that closes standard output early (``impact evaluate big.jsonl | head -1``)
+ends the command quietly with 0, as ``head`` got what it asked for; nothing is printed.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
-from typing import Any, Callable, TypeVar
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,6 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Explained, directional views on gold, the US dollar and base metals from financial news.",
+    epilog="Exit codes: 0 ran (also when the reader of stdout closes it early, as `| head` does); "
+           "1 lint/test failures or a --fail-on hit; 2 usage, configuration, rule or input errors.",
 )
 rules_app = typer.Typer(no_args_is_help=True, help="Rule authors' tools: lint, test, schema, stats, new.")
 app.add_typer(rules_app, name="rules")
@@ -39,8 +48,16 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = bool(kwargs.get("debug"))
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+            return result
         except typer.Exit:
+            raise
+        except BrokenPipeError:
+            raise _stdout_closed() from None
+        except SystemExit as exc:
+            if isinstance(exc.__context__, BrokenPipeError):  # rich's Console exits 1 on a closed pipe
+                raise _stdout_closed() from None
             raise
         except RuleError as exc:
             if debug:
@@ -61,6 +78,111 @@ def handle_errors(func: F) -> F:
             raise fail(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)")
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stdout_closed() -> typer.Exit:
+    """The reader of stdout went away: point stdout at /dev/null (so no later flush fails) and exit 0."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (a test's capture)
+        pass
+    return typer.Exit(0)
+
+
+def open_output(path: str, binary: bool = False) -> Any:
+    """A results file opened for writing; a path that cannot be written is an input error."""
+    return _open_for_writing(path, "wb" if binary else "w")
+
+
+def check_writable(path: str) -> None:
+    """Fail before the work when ``path`` cannot be written (for writers that open it themselves)."""
+    existed = os.path.exists(path)
+    _open_for_writing(path, "ab").close()  # appending truncates nothing
+    if not existed:
+        os.remove(path)
+
+
+def _open_for_writing(path: str, mode: str) -> Any:
+    from impact.errors import InputError
+
+    try:
+        return open(path, mode) if "b" in mode else open(path, mode, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def canonical_asset(name: str, engine: Any) -> str:
+    """``gold``, ``XAU``, ``黄金`` -> ``gold``: a canonical asset name or one of its aliases in the rules."""
+    import unicodedata
+
+    from impact.errors import InputError
+
+    key = unicodedata.normalize("NFKC", name).strip().lower()
+    assets = engine.ruleset.assets
+    if key in assets:
+        return key
+    for asset, spec in assets.items():
+        if key in {unicodedata.normalize("NFKC", t).lower() for t in [*spec.names.zh, *spec.names.en]}:
+            return asset
+    raise InputError(f"unknown asset {name!r}; the rules know {', '.join(sorted(assets))}")
+
+
+DIRECTIONS = ("bullish", "bearish", "neutral")
+FAIL_ON_HELP = (
+    "exit 1 (after writing the output) when a document has a matching signal; repeatable. "
+    "SPEC: any (a bullish or bearish signal), ASSET (a bullish or bearish signal on it, e.g. gold), "
+    "bullish|bearish|neutral (that direction on any asset), or ASSET:DIRECTION (e.g. usd:bearish)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FailOn:
+    """The ``--fail-on`` specs: (asset or None for any, direction or None for bullish-or-bearish)."""
+
+    specs: tuple[tuple[str | None, str | None], ...]
+
+    @classmethod
+    def parse(cls, specs: Iterable[str] | None, engine: Any) -> "FailOn | None":
+        """None without specs; an unknown asset or direction is an input error naming the valid ones."""
+        from impact.errors import InputError
+
+        parsed: list[tuple[str | None, str | None]] = []
+        known = ", ".join(sorted(engine.ruleset.assets))
+        for spec in specs or ():
+            key = spec.strip().lower()
+            asset, sep, direction = key.partition(":")
+            if sep:
+                if direction not in DIRECTIONS:
+                    raise InputError(f"--fail-on {spec!r}: unknown direction {direction!r}; "
+                                     f"directions: {', '.join(DIRECTIONS)}")
+                try:
+                    parsed.append((canonical_asset(asset, engine), direction))
+                except InputError:
+                    raise InputError(f"--fail-on {spec!r}: unknown asset {asset!r}; assets: {known}") from None
+            elif key == "any":
+                parsed.append((None, None))
+            elif key in DIRECTIONS:
+                parsed.append((None, key))
+            else:
+                try:
+                    parsed.append((canonical_asset(key, engine), None))
+                except InputError:
+                    raise InputError(f"--fail-on {spec!r}: not any, an asset or a direction; "
+                                     f"assets: {known}; directions: {', '.join(DIRECTIONS)}") from None
+        return cls(tuple(parsed)) if parsed else None
+
+    def hits(self, signals: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The (asset, direction) pairs among ``signals`` that some spec matches."""
+        return [(a, d) for a, d in signals if any(
+            (asset is None or asset == a) and (d == direction if direction else d in ("bullish", "bearish"))
+            for asset, direction in self.specs)]
+
+
+def fail_on_hit(message: str) -> typer.Exit:
+    """The one stderr line of a --fail-on hit, and exit 1."""
+    stderr().print(f"--fail-on hit: {message}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(1)
 
 
 def read_text_arg(path: str) -> str:

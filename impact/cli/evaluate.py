@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from impact.cli.app import app, handle_errors, stderr
+from impact.cli.app import FAIL_ON_HELP, FailOn, app, check_writable, fail_on_hit, handle_errors, open_output, stderr
 
 
 class InFormat(str, Enum):
@@ -31,51 +31,68 @@ class OutFormat(str, Enum):
 def evaluate(
     input: str = typer.Argument(..., help="JSONL ({id, text, published_at?, source?} a line), CSV or Parquet; - = JSONL on stdin"),
     rules: Optional[str] = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)"),
-    format: OutFormat = typer.Option(OutFormat.jsonl, "--format", "-f", help="jsonl, csv or parquet"),
+    format: OutFormat = typer.Option(
+        OutFormat.jsonl, "--format", "-f",
+        help="jsonl (ids as in the input), csv or parquet (one row per record; the id column is text, "
+             "an id-less or unreadable record's line number as text)",
+    ),
     input_format: InFormat = typer.Option(InFormat.auto, "--input-format", help="default: from the file name"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write here instead of stdout"),
+    fail_on: Optional[list[str]] = typer.Option(None, "--fail-on", metavar="SPEC", help=FAIL_ON_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
-    """Evaluate a batch. Bad records become error records; the run never stops for one."""
+    """Evaluate a batch. Bad records become error records; the run never stops for one.
+
+    With --fail-on, every record is still written; then the command exits 1 if any record hit
+    (error records never do) and says on stderr how many and which.
+    """
     from impact.batch import evaluate_records, flat_row, read_records
     from impact.engine import Engine
     from impact.errors import InputError
 
+    if format is OutFormat.parquet and output is None:
+        raise InputError("--format parquet needs --output PATH")
     engine = Engine.from_path(rules)
+    failing = FailOn.parse(fail_on, engine)
     # a long batch: the loaded rules (hundreds of thousands of objects for a large pack) leave the
     # cyclic collector's passes; this process has nothing else to collect among them
     gc.freeze()
     fmt = None if input_format is InFormat.auto else input_format.value
-    records = read_records(input, fmt)  # type: ignore[arg-type]
-    results = evaluate_records(engine, _progress(records, quiet))
-    if format is OutFormat.parquet and output is None:
-        raise InputError("--format parquet needs --output PATH")
+    flat = format is not OutFormat.jsonl
+    if output and flat:
+        check_writable(output)  # written once the batch is done: fail before the work, not after
+    out = open_output(output) if output and not flat else sys.stdout
     n = errors = 0
-    if format is OutFormat.jsonl:
-        out = open(output, "w", encoding="utf-8") if output else sys.stdout
-        try:
-            for result in results:
-                n += 1
-                errors += "error" in result
-                out.write(json.dumps(result, ensure_ascii=False) + "\n")
-        finally:
-            if output:
-                out.close()
-    else:
-        import pandas as pd
-
-        rows = []
-        for result in results:
+    hit_ids: list[str] = []
+    rows = []
+    try:
+        records = read_records(input, fmt)  # type: ignore[arg-type]
+        for result in evaluate_records(engine, _progress(records, quiet)):
             n += 1
             errors += "error" in result
-            rows.append(flat_row(result, engine.assets))
+            if failing and "error" not in result and failing.hits((s["asset"], s["direction"]) for s in result["signals"]):
+                hit_ids.append(str(result["id"]))
+            if flat:
+                rows.append(flat_row(result, engine.assets))
+            else:
+                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if flat:
+        import pandas as pd
+
         frame = pd.DataFrame(rows)
-        if format is OutFormat.csv:
-            frame.to_csv(output if output else sys.stdout, index=False)
+        if not output:
+            frame.to_csv(sys.stdout, index=False)
         else:
-            frame.to_parquet(output, index=False)
+            with open_output(output, binary=format is OutFormat.parquet) as handle:
+                (frame.to_csv if format is OutFormat.csv else frame.to_parquet)(handle, index=False)
     stderr().print(f"{n} records, {errors} errors", style="dim")
+    if hit_ids:
+        shown = ", ".join(hit_ids[:5]) + (", ..." if len(hit_ids) > 5 else "")
+        raise fail_on_hit(f"{len(hit_ids)} of {n} records ({shown})")
 
 
 def _progress(records, quiet: bool):

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from impact.cli.app import app, handle_errors, read_text_arg
+from impact.cli.app import FAIL_ON_HELP, FailOn, app, fail_on_hit, handle_errors, read_text_arg
 
 
 class ExplainFormat(str, Enum):
@@ -29,13 +29,19 @@ def explain(
     rule: Optional[list[str]] = typer.Option(
         None, "--rule", help="with --trace: why this rule fired or not, even without its terms (repeatable)"
     ),
+    fail_on: Optional[list[str]] = typer.Option(None, "--fail-on", metavar="SPEC", help=FAIL_ON_HELP),
     debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
-    """Explain one document: per asset the net view, and every sentence behind it."""
+    """Explain one document: per asset the net view, and every sentence behind it.
+
+    With --fail-on, the report is still printed in full; then the command exits 1 if a signal
+    matches and names the matching signals on stderr.
+    """
     from impact.engine import Engine
 
     text = read_text_arg(path)
     engine = Engine.from_path(rules)
+    failing = FailOn.parse(fail_on, engine)
     ident = doc_id if doc_id is not None else (None if path == "-" else path)
     if trace or rule:
         from impact.trace import render_trace
@@ -50,6 +56,7 @@ def explain(
                     raise fail(f"no rule {rule_id!r}{suggest(rule_id, known)}")
         result = engine.trace(text, doc_id=ident, published_at=published_at)
         render_trace(result, engine, Console(), format.value, rule or None)
+        _check(failing, result.report)
         return
     report = engine.evaluate(text, doc_id=ident, published_at=published_at)
     if format is ExplainFormat.json:
@@ -62,3 +69,14 @@ def explain(
         from impact.render import print_report
 
         print_report(report, Console())
+    _check(failing, report)
+
+
+def _check(failing: Optional[FailOn], report) -> None:
+    """Exit 1 naming the signals that --fail-on matches, if any."""
+    if failing is None:
+        return
+    scores = {s.asset: s.score for s in report.signals}
+    hits = failing.hits((s.asset, s.direction) for s in report.signals)
+    if hits:
+        raise fail_on_hit(", ".join(f"{a} {d} ({scores[a]:+.2f})" for a, d in hits))

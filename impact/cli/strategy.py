@@ -1,19 +1,18 @@
 """``impact study``, ``impact aggregate``, ``impact timeline``: signals against time and prices.
 
 Each takes news (JSONL/CSV/Parquet with ``id, text, published_at``, evaluated here) or a file
-that ``impact evaluate`` already wrote (JSONL records with ``signals``), which skips the engine.
+that ``impact evaluate`` already wrote (its JSONL, CSV or Parquet output), which skips the engine.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from typing import Optional
 
 import typer
 
-from impact.cli.app import app, handle_errors, stderr
+from impact.cli.app import app, canonical_asset, check_writable, handle_errors, open_output, stderr
 
 
 class TableFormat(str, Enum):
@@ -30,7 +29,7 @@ class Unit(str, Enum):
 RULES_OPT = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)")
 QUIET_OPT = typer.Option(False, "--quiet", "-q", help="no progress bar, no notes on stderr")
 DEBUG_OPT = typer.Option(False, "--debug", help="show tracebacks")
-NEWS_ARG = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or `impact evaluate` output")
+NEWS_ARG = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or what `impact evaluate` wrote (any of its formats)")
 PRICES_OPT = typer.Option(..., "--prices", "-p", help="daily price CSV (separator and columns detected)")
 PRICE_COL_OPT = typer.Option(None, "--price-column", help="price column (default: close/Close/value/price/...)")
 DATE_COL_OPT = typer.Option(None, "--date-column", help="date column (default: date/Date/日期/...)")
@@ -40,37 +39,13 @@ TZ_OPT = typer.Option("Asia/Shanghai", "--tz", help="time zone of --close-time")
 HALF_LIFE_OPT = typer.Option("3D", "--half-life", help="decay half-life of a signal's weight (pandas Timedelta: 12h, 3D)")
 
 
-def canonical_asset(name: str, engine) -> str:
-    """``gold``, ``XAU``, ``黄金`` -> ``gold``: a canonical asset name or one of its aliases in the rules."""
-    import unicodedata
-
-    from impact.errors import InputError
-
-    key = unicodedata.normalize("NFKC", name).strip().lower()
-    assets = engine.ruleset.assets
-    if key in assets:
-        return key
-    for asset, spec in assets.items():
-        if key in {unicodedata.normalize("NFKC", t).lower() for t in [*spec.names.zh, *spec.names.en]}:
-            return asset
-    raise InputError(f"unknown asset {name!r}; the rules know {', '.join(sorted(assets))}")
-
-
 def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=None):
     """News or already-evaluated records -> a signal or evidence frame (see impact.frames)."""
-    from impact.batch import read_records
-    from impact.errors import InputError
+    from impact.batch import read_evaluated, read_records
     from impact.frames import results_frame
 
-    if _is_evaluated(input):
-        results = []
-        with open(input, "rb") as handle:
-            for n, line in enumerate(handle, start=1):
-                if line.strip():
-                    try:
-                        results.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
-                        raise InputError(f"{input}:{n}: malformed JSON: {exc.msg}") from None
+    results = read_evaluated(input)
+    if results is not None:
         _note(quiet, f"{input}: {len(results):,} evaluated records (the engine is not run)")
         return results_frame(results, per=per)
 
@@ -110,19 +85,17 @@ def evaluate_with_progress(engine, df, per: str, quiet: bool, chunk: int = 200):
     return pd.concat(parts, ignore_index=True)
 
 
-def _is_evaluated(path: str) -> bool:
-    """True for a JSONL file whose first record has ``signals`` (or ``error``) and no ``text``."""
-    if path == "-" or not path.lower().endswith((".jsonl", ".json", ".ndjson")):
-        return False
-    try:
-        with open(path, "rb") as handle:
-            for line in handle:
-                if line.strip():
-                    obj = json.loads(line)
-                    return isinstance(obj, dict) and "text" not in obj and ("signals" in obj or "error" in obj)
-    except (OSError, ValueError):
-        return False
-    return False
+def _note_undated(frame, quiet: bool, input: str, assets=None) -> None:
+    """Say how many signals a series over time leaves out for want of a publication time."""
+    import pandas as pd
+
+    ok = frame[frame["error"].isna() & frame["asset"].notna()]
+    if assets is not None:
+        ok = ok[ok["asset"].isin(list(assets))]
+    undated = int(pd.to_datetime(ok["published_at"], utc=True).isna().sum())
+    if undated:
+        _note(quiet, f"{input}: {undated:,} signal{'s' if undated != 1 else ''} left out: no published_at "
+                     "(a series over time needs each document's publication time)")
 
 
 def _note(quiet: bool, message: str) -> None:
@@ -157,7 +130,7 @@ def _emit(frame, format: TableFormat, output: Optional[str]) -> None:
     else:
         return
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
+        with open_output(output) as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
     else:
         typer.echo(text.rstrip("\n"))
@@ -194,6 +167,8 @@ def study(
     from impact.engine import Engine
 
     steps = _horizons(horizons)
+    if output:
+        check_writable(output)
     engine = Engine.from_path(rules)
     asset = canonical_asset(asset, engine)
     series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
@@ -258,9 +233,12 @@ def aggregate(
 
     from impact.engine import Engine
 
+    if output:
+        check_writable(output)
     engine = Engine.from_path(rules)
     wanted = [canonical_asset(a, engine) for a in asset] if asset else None
     frame = load_frame(input, rules, "signal", quiet, engine)
+    _note_undated(frame, quiet, input, wanted)
     try:
         out = net_view(frame, freq=freq, half_life=half_life, assets=wanted)
     except ValueError as exc:
@@ -309,11 +287,13 @@ def timeline(
 
     from impact.engine import Engine
 
+    check_writable(out)
     engine = Engine.from_path(rules)
     asset = canonical_asset(asset, engine)
     series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
     _note(quiet, series.describe())
     frame = load_frame(input, rules, "signal", quiet, engine)
+    _note_undated(frame, quiet, input, [asset])
     try:
         summary = draw(frame, series, asset, out, half_life=half_life, top=top, title=title,
                        price_label=price_label, close_time=close_time, tz=tz)
