@@ -323,6 +323,8 @@ def evaluate_records(engine: Any, records: Iterable[Record]) -> Iterator[dict[st
         out = report.to_dict()
         result = {"id": rec.id, "published_at": out["document"]["published_at"], "language": out["document"]["language"],
                   "ruleset": out["ruleset"], "signals": out["signals"]}
+        if out["undecided"]:  # assets with evidence but no call, not signals (see Report.undecided)
+            result["undecided"] = out["undecided"]
         if rec.source is not None:
             result["source"] = rec.source
         yield result

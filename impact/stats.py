@@ -206,7 +206,7 @@ def engine_result(engine: Any, text: str, min_score: float = 0.0) -> DocResult:
     tr = engine.trace(text)
     seconds = time.perf_counter() - t0
     rule_views: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for sig in tr.report.signals:
+    for sig in [*tr.report.signals, *tr.report.undecided]:  # a rule's votes, whatever the net view
         for ev in sig.evidence:
             rule_views[ev.rule][sig.asset].add(ev.direction)
     events = {
@@ -269,7 +269,8 @@ def _word_re(term: str, lang: str) -> re.Pattern:
 
 
 def _ratio(a: float, b: float) -> float | None:
-    return None if b == 0 else round(a / b, 4)
+    # six places: the table shows three, and rounding 0.36653 to 0.3665 first would print 0.366
+    return None if b == 0 else round(a / b, 6)
 
 
 def _quantile(sorted_values: list[float], q: float) -> float:

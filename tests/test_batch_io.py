@@ -156,3 +156,13 @@ def test_a_bad_line_in_a_results_file_names_the_line(tmp_path):
     path = write(tmp_path, "r.jsonl", b'{"id": "a", "signals": []}\n{"id": "b", "signals": \n')
     with pytest.raises(InputError, match=r"r.jsonl:2: malformed JSON"):
         read_evaluated(str(path))
+
+
+def test_a_batch_result_keeps_the_assets_with_no_call(engine):
+    from impact.batch import Record, evaluate_records
+
+    mixed = "美国宣布对欧盟商品加征关税。两国签署停火协议。"  # a tariff threat and a ceasefire: no call on gold
+    (out,) = evaluate_records(engine, [Record(1, "m", mixed)])
+    assert "gold" not in {s["asset"] for s in out["signals"]}
+    (gold,) = [u for u in out["undecided"] if u["asset"] == "gold"]
+    assert gold["reason"] and {e["direction"] for e in gold["evidence"]} == {"bullish", "bearish"}

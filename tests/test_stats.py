@@ -31,7 +31,7 @@ def test_asset_labels_give_precision_coverage_and_false_fire(engine, tmp_path):
     assert stats["labels"] == {"field": "labels", "kind": "assets"}
     total = stats["total"]
     assert total["directional"] == 4 and total["calls"] == 3 and total["correct"] == 2
-    assert total["precision"] == round(2 / 3, 4) and total["coverage"] == 0.75
+    assert total["precision"] == round(2 / 3, 6) and total["coverage"] == 0.75
     assert stats["no_view"] == {**stats["no_view"], "items": 2, "fired": 0, "false_fire": 0.0}
     up = next(r for r in stats["rules"] if r["rule"] == "market.move.up")
     assert up["fires"] == 2 and up["judged"] == 2 and up["precision"] == 0.5
@@ -61,7 +61,7 @@ def test_gold_15m_leaves_flat_items_out_and_reports_the_base_rate(engine, tmp_pa
     ]
     gold = corpus_stats(engine, read_jsonl(write_jsonl(tmp_path, rows)))["assets"][0]
     assert (gold["directional"], gold["calls"], gold["correct"], gold["flat"]) == (3, 2, 1, 1)
-    assert gold["base_rate"] == round(2 / 3, 4)
+    assert gold["base_rate"] == round(2 / 3, 6)
 
 
 def test_event_types_count_asserted_facts_and_negated_labels(engine, tmp_path):
