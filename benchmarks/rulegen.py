@@ -10,16 +10,19 @@ conditional event. Terms are invented from finance characters and corpus words (
 characters, 2-3 words), so they occur by chance only, except for phrases taken from the corpus
 itself (Chinese 3-4 character n-grams, English word pairs), which make some rules fire:
 
-* by default every pack holds the same number of such topical terms (``TOPICAL_TERMS``, about
-  what 0.5% of the terms of the 1,000-rule pack is), spread over its rules: as with a real pack
-  grown from 1,000 to 10,000 rules about other topics, a document fires about as many rules as
-  before, and what the pack adds is rules that do not fire. This isolates the cost of the rules
-  (``scaling_10k_vs_1k`` in run.py);
+* by default the packs are nested: the 100-, 1,000- and 10,000-rule packs are the first rules of
+  one sequence, and only the first 1,000 rules hold topical terms (``TOPICAL_TERMS``, about 0.5%
+  of their terms). As with a real pack grown from 1,000 to 10,000 rules about other topics, a
+  document fires the same rules as before, and what the pack adds is rules that do not fire:
+  ``scaling_10k_vs_1k`` in run.py isolates the cost of the rules. (An earlier version gave each
+  pack the same number of topical terms drawn separately; the phrases drawn then differed in how
+  often they occur, so the 10,000-rule pack fired 1.6 to 2.6 times as often as the 1,000-rule
+  one, by the luck of the draw.)
 * ``--proportional``: a fixed share of every pack's terms (``REAL_SHARE``) is topical, so a pack
   ten times larger also fires more often: about seven times at 10,000 rules against 1,000 on the
   benchmark sample, with seven times the evidence (``scaling_10k_vs_1k_proportional``: the cost
-  of the rules plus that of the extra output). At 1,000 rules both kinds hold the same topical
-  share, so the 1,000-rule packs of the two kinds are the same rules.
+  of the rules plus that of the extra output). The 1,000-rule packs of the two kinds are the
+  same rules.
 
 Deterministic for a size and kind (fixed seed); rebuilt only when missing.
 """
@@ -44,6 +47,7 @@ REAL_SHARE = 0.005
 # `all` group of 2 x 4.5 terms, a tenth with a `none` list of 2 x 2.
 TERMS_PER_RULE = 2 * 6.5 + 0.33 * 2 * 4.5 + 0.1 * 2 * 2
 TOPICAL_TERMS = round(REAL_SHARE * TERMS_PER_RULE * 1000)
+NESTED = 1000  # the nested packs' topical terms are all in their first NESTED rules
 
 _ZH_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _EN_WORD = re.compile(r"[a-z]{3,}")
@@ -81,9 +85,10 @@ def generate(
     size: int, corpus_files: list[Path], out: Path | None = None, seed: int = 11, proportional: bool = False
 ) -> Path:
     out = out or OUT / (f"rules-{size}-proportional" if proportional else f"rules-{size}")
-    share = REAL_SHARE if proportional else min(1.0, TOPICAL_TERMS / (TERMS_PER_RULE * size))
+    # nested packs: topical terms in the first NESTED rules only, the same ones in every pack
+    nested_share = TOPICAL_TERMS / (TERMS_PER_RULE * NESTED)
     stamp = out / ".complete"
-    settings = json.dumps({"size": size, "seed": seed, "share": share, "generator": 2})
+    settings = json.dumps({"size": size, "seed": seed, "proportional": proportional, "generator": 3})
     if stamp.exists() and stamp.read_text() == settings:  # a pack built otherwise is rebuilt
         return out
     if out.exists():
@@ -91,7 +96,10 @@ def generate(
     out.mkdir(parents=True)
     for name in ("assets.yaml", "modifiers.yaml"):
         shutil.copy(ROOT / "rules" / name, out / name)
-    rnd = random.Random(seed * 100_003 + size)
+    # a proportional pack is drawn for its size; the nested packs share one sequence of rules, that
+    # of the 1,000-rule pack (the same rules as the proportional kind's at that size)
+    rnd = random.Random(seed * 100_003 + (size if proportional else NESTED))
+    share = REAL_SHARE if proportional else nested_share
     zh_grams, en_pairs, en_words = _vocabulary(corpus_files)
     syllables = "铜铝锌镍锡金银矿炼厂港罐仓储运输贸易资本基金债券汇率利率通胀就业需求供应库存产能"
 
@@ -116,6 +124,8 @@ def generate(
     file_no = 0
     while rules_done < size:
         n = min(PER_FILE, size - rules_done)
+        if not proportional and rules_done >= NESTED:
+            share = 0.0  # rules about other topics: invented terms only
         events: list[str] = ["events:"]
         rules: list[str] = ["rules:"]
         names = [f"syn.f{file_no}.e{i}" for i in range(n)]

@@ -14,9 +14,10 @@ megabytes and synthetic rule packs of 100, 1,000 and 10,000 rules, then measures
   (warm load from the rule-set cache), evaluating the first ``--scale-mb`` of the corpus (the
   fastest of five passes; all cold runs first, then all warm ones): ``scaling_10k_vs_1k``,
   ``load_seconds_10k`` (warm; the cold figure is reported too) and the peak RSS of both
-  processes. These packs hold the same number of topical terms, so a document fires about as
-  many rules in each: the ratio is mostly the cost of rules that do not fire. The packs
-  of rulegen's ``--proportional`` kind, where ten times the rules fire about seven times as often, give
+  processes. These packs are nested (the 10,000 rules are the 1,000 plus 9,000 rules about other
+  topics), so a document fires the same rules in both: the ratio is the cost of rules that do
+  not fire. The packs of rulegen's ``--proportional`` kind, where ten times the rules fire about
+  seven times as often, give
   ``scaling_10k_vs_1k_proportional`` (evidence counts beside it: ``evidence_*``; these packs
   too run in two processes each, the faster counting);
 * like an application serving documents (``impact evaluate`` does the same), each child calls
