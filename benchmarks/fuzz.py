@@ -137,7 +137,7 @@ def fuzz_evaluator(n: int, rnd: random.Random) -> dict:
         try:
             report = engine.evaluate(text)
             with_signals += bool(report.signals)
-            for s in report.signals:
+            for s in report.with_evidence():  # signals and undecided assets
                 assert -1 <= s.score <= 1
                 for ev in s.evidence:
                     evidence += 1

@@ -74,7 +74,7 @@ def rule_views(engine: Any, rule_id: str, text: str) -> dict[str, str]:
     """The views one rule produced on a text (strongest per asset when it fired twice)."""
     report = engine.evaluate(text)
     best: dict[str, tuple[float, str]] = {}
-    for signal in [*report.signals, *report.undecided]:  # a rule's vote counts whatever the net view
+    for signal in report.with_evidence():  # a rule's vote counts whatever the net view
         for ev in signal.evidence:
             if ev.rule == rule_id and (signal.asset not in best or ev.weight > best[signal.asset][0]):
                 best[signal.asset] = (ev.weight, ev.direction)

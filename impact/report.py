@@ -101,6 +101,10 @@ class Report(_Out):
     )
     ruleset: str = Field(description="hash of the rule files the report was produced with")
 
+    def with_evidence(self) -> list[Signal | Undecided]:
+        """The signals, then the undecided assets: every asset the report cites evidence for."""
+        return [*self.signals, *self.undecided]
+
     def signal(self, asset: str) -> Signal | None:
         for s in self.signals:
             if s.asset == asset:

@@ -206,7 +206,7 @@ def engine_result(engine: Any, text: str, min_score: float = 0.0) -> DocResult:
     tr = engine.trace(text)
     seconds = time.perf_counter() - t0
     rule_views: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for sig in [*tr.report.signals, *tr.report.undecided]:  # a rule's votes, whatever the net view
+    for sig in tr.report.with_evidence():  # a rule's votes, whatever the net view
         for ev in sig.evidence:
             rule_views[ev.rule][sig.asset].add(ev.direction)
     events = {

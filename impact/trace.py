@@ -220,7 +220,7 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
     """Per asset: each vote with its weight's factors, the totals and the resolve formula."""
     rules = engine._parts().rules
     out = []
-    for signal in [*tr.report.signals, *tr.report.undecided]:
+    for signal in tr.report.with_evidence():
         votes = [v for v in tr.votes if v.asset == signal.asset]
         b, s, n = (signal.votes[d] for d in ("bullish", "bearish", "neutral"))
         # an undecided asset has no direction: "no call", and why

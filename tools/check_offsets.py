@@ -25,7 +25,7 @@ def main(paths: list[str]) -> int:
                 report = engine.evaluate(text)
                 docs += 1
                 with_signals += bool(report.signals)
-                for signal in report.signals:
+                for signal in report.with_evidence():
                     for ev in signal.evidence:
                         evidence += 1
                         if text[ev.start : ev.end] != ev.sentence or not (
