@@ -51,6 +51,8 @@ def _from_mapping(line: int, obj: Any) -> Record:
     if not isinstance(obj, dict):
         return Record(line, line, error=f"record is a JSON {type(obj).__name__}, not an object")
     rid = _clean(obj.get("id"))
+    if isinstance(rid, float) and rid.is_integer():  # an integer id column with a null reads as float64
+        rid = int(rid)
     rid = line if rid is None else rid
     if "text" not in obj or _clean(obj.get("text")) is None:
         return Record(line, rid, error="record has no 'text'")
@@ -141,19 +143,21 @@ def _delimiter(path: str, header: str) -> str:
     return best if counts[best] else ","
 
 
+FIELD_LIMIT = 1 << 30  # characters in one CSV field: past any text the engine reads (impact.engine.MAX_CHARS)
+
+
 class _Lines:
-    """The lines a csv reader pulls, remembered per row, so a broken row's later lines can be read again."""
+    """The lines a csv reader pulls, with their numbers, remembered per row (for error records)."""
 
     def __init__(self, lines: Iterable[str]):
         self.source = enumerate(lines, start=1)
-        self.pending: list[tuple[int, str]] = []  # lines to hand out again, last first
         self.taken: list[tuple[int, str]] = []  # the lines of the row being read
 
     def __iter__(self) -> "_Lines":
         return self
 
     def __next__(self) -> str:
-        item = self.pending.pop() if self.pending else next(self.source)
+        item = next(self.source)
         self.taken.append(item)
         return item[1]
 
@@ -163,10 +167,8 @@ class _Lines:
     def drop_row(self) -> None:
         self.taken = []
 
-    def retry_after_first_line(self) -> None:
-        """A row failed: its first line is lost, the lines after it are read again as new rows."""
-        self.pending.extend(reversed(self.taken[1:]))
-        self.taken = []
+    def row_end(self) -> int:
+        return self.taken[-1][0] if self.taken else 0
 
 
 class CsvTable:
@@ -174,13 +176,20 @@ class CsvTable:
 
     UTF-8 with or without a byte order mark; the delimiter is the one of comma, tab and semicolon
     that the header line uses most (``.tsv``: tab). A row with the wrong number of fields, bytes
-    that are not UTF-8 or a quote that never closes is a row with ``error``; a quote that never
-    closes loses only its own line (the lines after it are read again). Blank lines are no rows.
-    A file without a readable header is an InputError.
+    that are not UTF-8 or broken quoting is a row with ``error``. Broken quoting (a quote that
+    never closes, text after a closing quote) makes one error of every line the reader took for
+    that row, named by their numbers: where a broken quoted field was meant to end cannot be
+    told, and reading its lines again as rows would make up records from the inside of a text.
+    Blank lines are no rows. A file without a readable header is an InputError.
     """
 
     def __init__(self, path: str):
         self.path = path
+        # the csv module refuses fields over 131,072 characters by default (a process-wide limit);
+        # a document may be as long as the engine takes, and a results row's signals longer still:
+        # the limit is raised, never lowered
+        if csv.field_size_limit() < FIELD_LIMIT:
+            csv.field_size_limit(FIELD_LIMIT)
         try:
             self._handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
         except OSError as exc:
@@ -230,10 +239,10 @@ class CsvTable:
                     return
                 except csv.Error as exc:
                     row += 1
-                    start = lines.row_start()
-                    reason = _csv_reason(str(exc))
-                    lines.retry_after_first_line()
-                    yield CsvRow(row, start, error=f"row {row} (line {start}): {reason}")
+                    start, end = lines.row_start(), lines.row_end()
+                    lines.drop_row()
+                    where = f"row {row} (line {start})" if end <= start else f"row {row} (lines {start}-{end})"
+                    yield CsvRow(row, start, error=f"{where}: {_csv_reason(str(exc))}")
 
 
 def _csv_reason(message: str) -> str:
@@ -241,8 +250,8 @@ def _csv_reason(message: str) -> str:
         return "a quoted field never closes"
     if "expected after" in message:
         return 'text follows a quoted field (a quote inside a field is written "")'
-    if "field limit" in message:  # the limit is process-wide state of the csv module: left alone
-        return f"a field longer than {csv.field_size_limit():,} characters (JSONL or Parquet take longer texts)"
+    if "field limit" in message:
+        return f"a field longer than {csv.field_size_limit():,} characters"
     return message
 
 
@@ -344,13 +353,18 @@ def flat_row(result: dict[str, Any], assets: list[str]) -> dict[str, Any]:
         s = signals.get(asset)
         row[f"{asset}_direction"] = s["direction"] if s else None
         row[f"{asset}_score"] = s["score"] if s else None
-    row["signals"] = json.dumps(result.get("signals", []), ensure_ascii=False) if "error" not in result else None
+    ok = "error" not in result
+    row["signals"] = json.dumps(result.get("signals", []), ensure_ascii=False) if ok else None
+    # assets with evidence but no call (Report.undecided), so that a mixed document does not read
+    # as one without evidence
+    row["undecided"] = json.dumps(result.get("undecided", []), ensure_ascii=False) if ok else None
     return row
 
 
 # -- reading what `impact evaluate` wrote ----------------------------------------------------------
 
 FLAT_COLUMNS = ("id", "published_at", "error", "signals")  # and <asset>_direction, <asset>_score
+OPTIONAL_FLAT_COLUMNS = ("undecided",)  # absent from files written before it existed
 
 
 def read_evaluated(path: str) -> list[dict[str, Any]] | None:
@@ -418,7 +432,7 @@ def _evaluated_parquet(path: str) -> list[dict[str, Any]] | None:
         return None
     if "text" in names or not set(FLAT_COLUMNS) <= set(names):
         return None
-    frame = pd.read_parquet(path, columns=list(FLAT_COLUMNS))
+    frame = pd.read_parquet(path, columns=[*FLAT_COLUMNS, *(c for c in OPTIONAL_FLAT_COLUMNS if c in names)])
     return [_unflatten({k: _clean(v) for k, v in row.items()}, f"{path}: row {n}")
             for n, row in enumerate(frame.to_dict("records"), start=1)]
 
@@ -433,11 +447,13 @@ def _unflatten(cells: dict[str, Any], where: str) -> dict[str, Any]:
     if cells.get("error") is not None:
         result["error"] = cells["error"]
         return result
-    try:
-        signals = json.loads(cells.get("signals") or "[]")
-    except ValueError:
-        raise InputError(f"{where}: the 'signals' column is not JSON") from None
-    if not isinstance(signals, list):
-        raise InputError(f"{where}: the 'signals' column is not a JSON list")
-    result["signals"] = signals
+    for column in ("signals", *OPTIONAL_FLAT_COLUMNS):
+        try:
+            value = json.loads(cells.get(column) or "[]")
+        except ValueError:
+            raise InputError(f"{where}: the '{column}' column is not JSON") from None
+        if not isinstance(value, list):
+            raise InputError(f"{where}: the '{column}' column is not a JSON list")
+        if value or column == "signals":
+            result[column] = value
     return result

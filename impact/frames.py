@@ -20,7 +20,8 @@ error          string                  set (and the rest empty) when the documen
 =============  ======================  ========================================================
 
 Per-evidence columns (``per="evidence"``), one row per cited rule hit: id, published_at, asset,
-net_direction and net_score (the signal the hit belongs to), rule, direction (the hit's own),
+net_direction and net_score (the signal the hit belongs to; for the evidence of an undecided
+asset, one with no call, net_direction is empty and net_score the lean), rule, direction (the hit's own),
 weight (float64), counted (boolean), basis, horizon, start and end (Int64 offsets into the input
 text: ``text[start:end] == sentence``), sentence, trigger (the matched text), explanation,
 modifiers (comma-separated: hedged, negated, future, ...), ruleset, error.
@@ -131,13 +132,13 @@ def evaluate_frame(
         except Exception as exc:  # a bug must not lose the rest of the frame
             rows.append({"id": rid, "published_at": _iso(when), "error": f"internal error: {type(exc).__name__}: {exc}"})
             continue
-        rows.extend(_rows(rid, report.document.published_at, report.signals, report.ruleset, per))
+        rows.extend(_rows(rid, report.document.published_at, report.signals, report.undecided, report.ruleset, per))
     return _typed(rows, columns)
 
 
 def results_frame(results: Iterable[dict[str, Any]], per: str = "signal") -> "pd.DataFrame":
     """The same frame from already-evaluated records (``impact evaluate --format jsonl`` lines)."""
-    from impact.report import Signal
+    from impact.report import Signal, Undecided
 
     columns = _columns(per)
     rows: list[dict[str, Any]] = []
@@ -147,7 +148,8 @@ def results_frame(results: Iterable[dict[str, Any]], per: str = "signal") -> "pd
             rows.append({"id": rid, "published_at": result.get("published_at"), "error": str(result["error"])})
             continue
         signals = [Signal.model_validate(s) for s in result.get("signals") or []]
-        rows.extend(_rows(rid, result.get("published_at"), signals, result.get("ruleset"), per))
+        undecided = [Undecided.model_validate(u) for u in result.get("undecided") or []]
+        rows.extend(_rows(rid, result.get("published_at"), signals, undecided, result.get("ruleset"), per))
     return _typed(rows, columns)
 
 
@@ -159,8 +161,12 @@ def _columns(per: str) -> dict[str, str]:
     raise ValueError(f"per must be 'signal' or 'evidence', not {per!r}")
 
 
-def _rows(rid: Any, published: Any, signals: Iterable[Any], ruleset: Any, per: str) -> Iterator[dict[str, Any]]:
-    for signal in signals:
+def _rows(
+    rid: Any, published: Any, signals: Iterable[Any], undecided: Iterable[Any], ruleset: Any, per: str
+) -> Iterator[dict[str, Any]]:
+    """Per signal: its row. Per evidence: every cited hit, the undecided assets' too (a rule's
+    hits count whatever the net view; the net direction is then empty)."""
+    for signal in signals if per == "signal" else [*signals, *undecided]:
         if per == "signal":
             counted = [e for e in signal.evidence if e.counted]
             top = max(counted, key=lambda e: e.weight) if counted else None
@@ -184,7 +190,7 @@ def _rows(rid: Any, published: Any, signals: Iterable[Any], ruleset: Any, per: s
                 "id": rid,
                 "published_at": published,
                 "asset": signal.asset,
-                "net_direction": signal.direction,
+                "net_direction": getattr(signal, "direction", None),
                 "net_score": signal.score,
                 "rule": ev.rule,
                 "direction": ev.direction,

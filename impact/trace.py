@@ -245,7 +245,9 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
             "score": signal.score,
             "formula": (
                 f"score = (B - S) / (B + S + N) x (1 - e^-(B + S + N)) = ({b:.3f} - {s:.3f}) / {total:.3f} "
-                f"x (1 - e^-{total:.3f}) = {((b - s) / total * (1 - math.exp(-total))) if total else 0:+.3f}"
+                f"x (1 - e^-{total:.3f}) = {(b - s) / total * (1 - math.exp(-total)):+.3f}"
+                if total
+                else "score = 0: no vote counted"
             ),
             "direction_rule": (
                 f"the largest of B, S, N (neutral, an explicit range view, wins ties); no call when B = S, "

@@ -69,24 +69,31 @@ def test_a_bad_row_is_one_error_and_the_others_are_kept(tmp_path, bad_row, error
     ]
 
 
-def test_an_unterminated_quote_loses_only_its_line(tmp_path):
-    path = write(tmp_path, "unterm.csv", b'id,text\na1,Gold fell.\na2,"Gold rose\na3,The dollar rose.\na4,"two\nlines"\n')
+def test_broken_quoting_is_one_error_for_the_lines_it_took_and_nothing_is_made_up(tmp_path):
+    # text after a closing quote: the error covers every line the reader took for that row
+    path = write(tmp_path, "unterm.csv", b'id,text\na1,Gold fell.\na2,"Gold rose\na3,The dollar rose.\na4,"two\nlines"\na5,Copper rose.\n')
     assert records(path) == [
         ("a1", "Gold fell.", None),
-        (2, None, 'row 2 (line 3): text follows a quoted field (a quote inside a field is written "")'),
-        ("a3", "The dollar rose.", None),
-        ("a4", "two\nlines", None),
+        (2, None, 'row 2 (lines 3-5): text follows a quoted field (a quote inside a field is written "")'),
+        (3, None, "row 3 (line 6): 1 fields, the header has 2"),
+        ("a5", "Copper rose.", None),
     ]
+    # a quote inside a quoted text, unescaped: its lines are never read again as made-up rows
+    path = write(tmp_path, "inner.csv", b'id,text\na1,"Markets were calm.\nHe said "no", the dollar fell sharply.\nEnd."\na2,copper fell\n')
+    got = records(path)
+    assert got[0] == (1, None, 'row 1 (lines 2-3): text follows a quoted field (a quote inside a field is written "")')
+    assert got[-1] == ("a2", "copper fell", None)
+    assert all(text is None for _, text, _ in got[:-1])  # no document made from the inside of a field
+    # a quote that never closes takes the rest of the file with it, as CSV reads it
     path = write(tmp_path, "eof.csv", b'id,text\na1,Gold fell.\na2,"Gold rose\na3,The dollar rose.\n')
-    assert records(path)[1:] == [(2, None, "row 2 (line 3): a quoted field never closes"), ("a3", "The dollar rose.", None)]
+    assert records(path)[1:] == [(2, None, "row 2 (lines 3-4): a quoted field never closes")]
 
 
-def test_a_field_past_the_csv_modules_limit_is_one_error(tmp_path):
+def test_a_field_past_the_csv_modules_default_limit_is_read(tmp_path):
+    # the csv module's default limit is 131,072 characters: a long article, or a results row whose
+    # signals hold hundreds of evidence, is longer
     path = write(tmp_path, "long.csv", b"id,text\na1," + b"x" * 200_000 + b"\na2,Gold fell.\n")
-    assert records(path) == [
-        (1, None, "row 1 (line 2): a field longer than 131,072 characters (JSONL or Parquet take longer texts)"),
-        ("a2", "Gold fell.", None),
-    ]
+    assert records(path) == [("a1", "x" * 200_000, None), ("a2", "Gold fell.", None)]
 
 
 def test_a_bom_is_dropped_from_the_header(tmp_path):
@@ -166,3 +173,19 @@ def test_a_batch_result_keeps_the_assets_with_no_call(engine):
     assert "gold" not in {s["asset"] for s in out["signals"]}
     (gold,) = [u for u in out["undecided"] if u["asset"] == "gold"]
     assert gold["reason"] and {e["direction"] for e in gold["evidence"]} == {"bullish", "bearish"}
+
+
+def test_flat_output_keeps_the_undecided_assets_and_integer_ids_stay_integers(engine, tmp_path):
+    import pandas as pd
+
+    from impact.batch import Record, evaluate_records
+
+    mixed = "美国宣布对欧盟商品加征关税。两国签署停火协议。"
+    results = list(evaluate_records(engine, [Record(1, "m", mixed), Record(2, "g", "金价大涨。")]))
+    frame = pd.DataFrame([flat_row(r, engine.assets) for r in results])
+    frame.to_parquet(tmp_path / "flat.parquet", index=False)
+    back = read_evaluated(str(tmp_path / "flat.parquet"))
+    assert [(r["id"], len(r["signals"]), len(r.get("undecided", []))) for r in back] == [("m", 0, 1), ("g", 1, 0)]
+    # an integer id column with a null is float64 in pandas: 1.0 is read back as 1
+    pd.DataFrame({"id": [1, None], "text": ["Gold fell.", "Gold rose."]}).to_parquet(tmp_path / "ids.parquet")
+    assert [r.id for r in read_records(str(tmp_path / "ids.parquet"))] == [1, 2]

@@ -240,3 +240,20 @@ def test_evaluate_fail_on_counts_records_and_never_error_records(tmp_path):
     copper = impact("evaluate", str(src), "--fail-on", "copper:bearish", "-f", "csv", "-o", str(tmp_path / "o.csv"))
     assert copper.returncode == 1 and "1 of 8 records (a2)" in copper.stderr.decode()
     assert (tmp_path / "o.csv").read_text(encoding="utf-8").count("\n") == 9
+
+
+def test_evaluate_never_overwrites_its_input_and_a_failed_run_keeps_the_old_output(tmp_path):
+    news = tmp_path / "news.jsonl"
+    news.write_text('{"id": "a", "text": "Gold fell."}\n', encoding="utf-8")
+    same = impact("evaluate", str(news), "-o", str(news), "-q")
+    assert same.returncode == 2 and b"is the input file" in same.stderr
+    assert news.read_text(encoding="utf-8") == '{"id": "a", "text": "Gold fell."}\n'
+    previous = tmp_path / "out.jsonl"
+    previous.write_text("earlier results\n", encoding="utf-8")
+    broken = tmp_path / "bad.parquet"
+    broken.write_bytes(b"not parquet")
+    failed = impact("evaluate", str(broken), "-o", str(previous), "-q")
+    assert failed.returncode == 2 and previous.read_text(encoding="utf-8") == "earlier results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.parquet", "news.jsonl", "out.jsonl"]  # no partial file left
+    ok = impact("evaluate", str(news), "-o", str(previous), "-q")
+    assert ok.returncode == 0 and json.loads(previous.read_text(encoding="utf-8"))["id"] == "a"

@@ -74,3 +74,13 @@ def test_a_column_named_by_the_caller_must_exist(engine):
     with pytest.raises(KeyError, match="'body'"):
         engine.evaluate_frame(pd.DataFrame({"text": ["金价上涨。"]}), text="body")
     assert len(engine.evaluate_frame(pd.DataFrame({"text": ["金价上涨。"]}))) == 1  # default id and time may be absent
+
+
+def test_the_evidence_of_an_asset_with_no_call_is_in_the_evidence_frame(engine):
+    df = pd.DataFrame({"id": ["m"], "text": ["美国宣布对欧盟商品加征关税。两国签署停火协议。"]})  # gold: no call
+    assert evaluate_frame(engine, df).empty  # no signal
+    ev = evaluate_frame(engine, df, per="evidence")
+    assert set(ev["rule"]) == {"tariffs.threat.gold", "geopolitics.easing.gold"}
+    assert ev["net_direction"].isna().all() and (ev["asset"] == "gold").all()
+    results = list(evaluate_records(engine, read_jsonl([b'{"id": "m", "text": "' + df.text[0].encode() + b'"}'])))
+    pd.testing.assert_frame_equal(results_frame(results, per="evidence"), ev)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import typer
 from rich.console import Console
@@ -90,9 +91,28 @@ def _stdout_closed() -> typer.Exit:
     return typer.Exit(0)
 
 
-def open_output(path: str, binary: bool = False) -> Any:
-    """A results file opened for writing; a path that cannot be written is an input error."""
-    return _open_for_writing(path, "wb" if binary else "w")
+@contextmanager
+def replacing_output(path: str, binary: bool = False) -> Iterator[Any]:
+    """A results file written beside ``path`` and moved over it only when the run succeeds: a
+    failed run leaves an existing file as it was."""
+    import tempfile
+
+    from impact.errors import InputError
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, partial = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".partial")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    handle = os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"}))
+    try:
+        yield handle
+        handle.close()
+        os.replace(partial, path)
+    finally:
+        handle.close()
+        if os.path.exists(partial):
+            os.remove(partial)
 
 
 def check_writable(path: str) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from typing import Optional
 
 import typer
 
-from impact.cli.app import FAIL_ON_HELP, FailOn, app, check_writable, fail_on_hit, handle_errors, open_output, stderr
+from impact.cli.app import FAIL_ON_HELP, FailOn, app, check_writable, fail_on_hit, handle_errors, replacing_output, stderr
 
 
 class InFormat(str, Enum):
@@ -60,13 +62,16 @@ def evaluate(
     gc.freeze()
     fmt = None if input_format is InFormat.auto else input_format.value
     flat = format is not OutFormat.jsonl
-    if output and flat:
-        check_writable(output)  # written once the batch is done: fail before the work, not after
-    out = open_output(output) if output and not flat else sys.stdout
+    if output:
+        if input != "-" and os.path.exists(input) and os.path.exists(output) and os.path.samefile(input, output):
+            raise InputError(f"--output {output} is the input file; write the results elsewhere")
+        check_writable(output)  # fail before the work, not after
     n = errors = 0
     hit_ids: list[str] = []
     rows = []
-    try:
+    # the results go to a file beside the output, moved over it when the run succeeds: a failed
+    # run leaves an existing output as it was
+    with replacing_output(output) if output and not flat else nullcontext(sys.stdout) as out:
         records = read_records(input, fmt)  # type: ignore[arg-type]
         for result in evaluate_records(engine, _progress(records, quiet)):
             n += 1
@@ -77,9 +82,6 @@ def evaluate(
                 rows.append(flat_row(result, engine.assets))
             else:
                 out.write(json.dumps(result, ensure_ascii=False) + "\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
     if flat:
         import pandas as pd
 
@@ -87,7 +89,7 @@ def evaluate(
         if not output:
             frame.to_csv(sys.stdout, index=False)
         else:
-            with open_output(output, binary=format is OutFormat.parquet) as handle:
+            with replacing_output(output, binary=format is OutFormat.parquet) as handle:
                 (frame.to_csv if format is OutFormat.csv else frame.to_parquet)(handle, index=False)
     stderr().print(f"{n} records, {errors} errors", style="dim")
     if hit_ids:

@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from impact.cli.app import app, canonical_asset, check_writable, handle_errors, open_output, stderr
+from impact.cli.app import app, canonical_asset, check_writable, handle_errors, replacing_output, stderr
 
 
 class TableFormat(str, Enum):
@@ -130,7 +130,7 @@ def _emit(frame, format: TableFormat, output: Optional[str]) -> None:
     else:
         return
     if output:
-        with open_output(output) as handle:
+        with replacing_output(output) as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
     else:
         typer.echo(text.rstrip("\n"))
