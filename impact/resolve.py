@@ -17,12 +17,12 @@ so the score lies in [-1, 1], its sign agrees with the direction, and a single w
 gives a small score while many agreeing votes approach +-1.
 
 Mixed evidence is no call: when an asset has votes both ways, the larger side must weigh at
-least DOMINANCE (3:2) times the smaller one, else the asset gets no direction at all (``Net.direction``
-is None, with the reason in ``Net.undecided``; the engine lists it apart from the signals, and the
-score keeps its lean). ``neutral`` is only ever an explicit range-bound view (震荡, "trade
-sideways") outweighing both sides, never "no call". Drivers that pull against each other in one document (a tariff threat and a ceasefire,
-a rate-cut bet and a hot inflation print) leave the direction open; an analyst would not call
-it from a near balance. 3:2 leaves a contrast able to decide between two equal votes ("A, but
+least DOMINANCE (3:2) times the smaller one, else the asset gets no direction at all
+(``Net.direction`` is None, with the reason in ``Net.undecided``; the engine lists it apart from
+the signals, and the score keeps its lean). ``neutral`` is only ever an explicit range-bound
+view (震荡, "trade sideways") outweighing both sides, never "no call". Drivers that pull against
+each other in one document (a tariff threat and a ceasefire, a rate-cut bet and a hot inflation
+print) leave the direction open; an analyst would not call it from a near balance. 3:2 leaves a contrast able to decide between two equal votes ("A, but
 B": AFTER_CONTRAST / BEFORE_CONTRAST = 1.86).
 
 Unrelated drivers are no sum: an inferred vote carries the link to the asset in its rule, not in
