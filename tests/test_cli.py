@@ -257,3 +257,21 @@ def test_evaluate_never_overwrites_its_input_and_a_failed_run_keeps_the_old_outp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.parquet", "news.jsonl", "out.jsonl"]  # no partial file left
     ok = impact("evaluate", str(news), "-o", str(previous), "-q")
     assert ok.returncode == 0 and json.loads(previous.read_text(encoding="utf-8"))["id"] == "a"
+
+
+def test_a_fail_on_hit_still_fails_when_the_reader_stops_early(tmp_path):
+    batch = tmp_path / "many.jsonl"
+    batch.write_text("".join(json.dumps({"id": f"r{i}", "text": "金价大涨。"}) + "\n" for i in range(3000)), encoding="utf-8")
+
+    def first_line_then_close(*args):  # like `impact evaluate ... | head -1`
+        proc = subprocess.Popen([sys.executable, "-m", "impact.cli", "evaluate", str(batch), "-q", *args],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read()
+        return proc.wait(timeout=120), first, err
+
+    code, first, err = first_line_then_close("--fail-on", "gold")
+    assert code == 1 and json.loads(first)["id"] == "r0" and b"--fail-on hit" in err and b"Traceback" not in err
+    code, first, err = first_line_then_close()
+    assert code == 0 and err == b""

@@ -81,13 +81,18 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _stdout_closed() -> typer.Exit:
-    """The reader of stdout went away: point stdout at /dev/null (so no later flush fails) and exit 0."""
+def silence_stdout() -> None:
+    """The reader of stdout went away: point stdout at /dev/null, so that no later flush fails."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # stdout without a file descriptor (a test's capture)
         pass
+
+
+def _stdout_closed() -> typer.Exit:
+    """The reader of stdout went away: exit 0, quietly."""
+    silence_stdout()
     return typer.Exit(0)
 
 

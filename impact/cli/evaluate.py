@@ -12,7 +12,17 @@ from typing import Optional
 
 import typer
 
-from impact.cli.app import FAIL_ON_HELP, FailOn, app, check_writable, fail_on_hit, handle_errors, replacing_output, stderr
+from impact.cli.app import (
+    FAIL_ON_HELP,
+    FailOn,
+    app,
+    check_writable,
+    fail_on_hit,
+    handle_errors,
+    replacing_output,
+    silence_stdout,
+    stderr,
+)
 
 
 class InFormat(str, Enum):
@@ -71,17 +81,25 @@ def evaluate(
     rows = []
     # the results go to a file beside the output, moved over it when the run succeeds: a failed
     # run leaves an existing output as it was
-    with replacing_output(output) if output and not flat else nullcontext(sys.stdout) as out:
-        records = read_records(input, fmt)  # type: ignore[arg-type]
-        for result in evaluate_records(engine, _progress(records, quiet)):
-            n += 1
-            errors += "error" in result
-            if failing and "error" not in result and failing.hits((s["asset"], s["direction"]) for s in result["signals"]):
-                hit_ids.append(str(result["id"]))
-            if flat:
-                rows.append(flat_row(result, engine.assets))
-            else:
-                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    try:
+        with replacing_output(output) if output and not flat else nullcontext(sys.stdout) as out:
+            records = read_records(input, fmt)  # type: ignore[arg-type]
+            for result in evaluate_records(engine, _progress(records, quiet)):
+                n += 1
+                errors += "error" in result
+                if failing and "error" not in result and failing.hits((s["asset"], s["direction"]) for s in result["signals"]):
+                    hit_ids.append(str(result["id"]))
+                if flat:
+                    rows.append(flat_row(result, engine.assets))
+                else:
+                    out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    except BrokenPipeError:
+        if not hit_ids:
+            raise  # the reader went away: a quiet exit 0 (impact.cli.app)
+        # a hit was written before the reader went away: a check like `... --fail-on any | head`
+        # must still fail
+        silence_stdout()
+        raise fail_on_hit(f"{len(hit_ids)} of the first {n} records, before the output was closed") from None
     if flat:
         import pandas as pd
 
