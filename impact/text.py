@@ -20,11 +20,6 @@ _LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
 _WRAP_RE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\n[ \t]*(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
 
 
-# Two or more white-space characters in a row (no paragraph break among them) become one space,
-# so that "rate  cuts", "under\r\npressure" or "weighed\n    on" match the terms "rate cuts",
-# "under pressure", "weighed on".
-
-
 _LONE_CR_RE = re.compile(r"\r(?!\n)")
 
 
@@ -151,9 +146,11 @@ def _wraps(text: str) -> list[tuple[int, int]]:
 
 
 def _space_runs(text: str, folded: str, drops: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """Runs of white space to squeeze into one space: not a paragraph break, not a CJK wrap. In
-    ``folded`` every white-space character is a space (1:1), so a run is a run of spaces there,
-    found by substring search (a regex would try every position of the text)."""
+    """Runs of white space to squeeze into one space: not a paragraph break, not a CJK wrap, so
+    that "rate  cuts", "under\\r\\npressure" or "weighed\\n    on" match the terms "rate cuts",
+    "under pressure", "weighed on". In ``folded`` every white-space character is a space (1:1),
+    so a run is a run of spaces there, found by substring search (a regex would try every
+    position of the text)."""
     out: list[tuple[int, int, str]] = []
     drop_starts = [a for a, _ in drops]
     n = len(folded)
