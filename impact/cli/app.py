@@ -122,19 +122,15 @@ def replacing_output(path: str, binary: bool = False) -> Iterator[Any]:
 
 def check_writable(path: str) -> None:
     """Fail before the work when ``path`` cannot be written (for writers that open it themselves)."""
-    existed = os.path.exists(path)
-    _open_for_writing(path, "ab").close()  # appending truncates nothing
-    if not existed:
-        os.remove(path)
-
-
-def _open_for_writing(path: str, mode: str) -> Any:
     from impact.errors import InputError
 
+    existed = os.path.exists(path)
     try:
-        return open(path, mode) if "b" in mode else open(path, mode, encoding="utf-8")
+        open(path, "ab").close()  # appending truncates nothing
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if not existed:
+        os.remove(path)
 
 
 def canonical_asset(name: str, engine: Any) -> str:
