@@ -381,26 +381,39 @@ class FactExtractor:
             a, b, asset = items[k]
             if a < trig[1] and trig[0] < b:
                 return k
-        best = None
-        for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
-            a, b, asset = items[k]
-            if b > hi:
-                continue
-            if b <= trig[0]:
-                if side == "after":
+        # the nearest mention in the trigger's clause on either side (before wins a tie: its
+        # distance is whole, the after side's has a half added). Another subject-taking trigger
+        # between a mention and this trigger claims the mention, and then every mention further
+        # away on that side too: so only the nearest on each side needs that check, and the
+        # search stays linear in the mentions near the trigger however many the clause holds.
+        klo, kmid = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, trig[1])
+        before = after = None
+        if side != "after":
+            # mentions starting before the trigger end before it (overlaps returned above); the
+            # one ending last is the nearest, the first in mention order among equals
+            best_end = -1
+            for k in range(kmid - 1, klo - 1, -1):
+                a, b, asset = items[k]
+                if a + candidates.reach < best_end:  # no earlier mention ends as late
+                    break
+                if b > hi:
                     continue
-                dist, between = trig[0] - b, (b, trig[0])
-            else:
-                if side == "before":
+                if b >= best_end:
+                    best_end, before = b, k
+            if before is not None and triggers.any_within(best_end, trig[0]):
+                before = None
+        if side != "before":
+            for k in range(kmid, bisect.bisect_left(starts, hi)):
+                a, b, asset = items[k]
+                if b > hi:
                     continue
-                dist, between = a - trig[1] + 0.5, (trig[1], a)
-            # another subject-taking trigger between the mention and this trigger claims the mention
-            if triggers.any_within(*between):
-                continue
-            if best is None or dist < best[0]:
-                best = (dist, k)
-        if best is not None:
-            return best[1]
+                if not triggers.any_within(trig[1], a):
+                    after = k
+                break
+        if before is not None and (after is None or trig[0] - items[before][1] < items[after][0] - trig[1] + 0.5):
+            return before
+        if after is not None:
+            return after
         # a heading such as "锌:" or "Gold:" names the subject of the whole sentence
         first = sentence.clauses[1] if len(sentence.clauses) > 1 else None
         if first is not None:

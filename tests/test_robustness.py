@@ -115,6 +115,29 @@ def test_one_giant_sentence_of_triggers_is_evaluated(engine):
             assert text[ev.start : ev.end] == ev.sentence
 
 
+
+@pytest.mark.parametrize("unit", ["美元走强打压金价", "金价承压", "gold fell "])
+def test_the_subject_search_of_a_clause_of_many_triggers_stays_linear(engine, monkeypatch, unit):
+    """One clause (no punctuation) of n triggers and n asset mentions: the subject search looks at
+    the mentions next to each trigger, not at every mention of the clause (n x n before)."""
+    from impact import facts
+
+    calls = {"n": 0}
+    original = facts._Spans.any_within
+
+    def counted(self, x, y):
+        calls["n"] += 1
+        return original(self, x, y)
+
+    monkeypatch.setattr(facts._Spans, "any_within", counted)
+    per_trigger = []
+    for n in (200, 800):
+        calls["n"] = 0
+        trace = engine.trace(unit * n)
+        assert len(trace.sentences) == 1 and trace.facts
+        per_trigger.append(calls["n"] / n)  # n copies of the unit: n trigger hits per event
+    assert per_trigger[1] <= 4 and per_trigger[1] <= per_trigger[0] * 1.5, per_trigger
+
 # -- batches --------------------------------------------------------------------------------------
 
 
