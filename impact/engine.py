@@ -217,7 +217,9 @@ class Engine:
         original = _same_span if offsets.plain else offsets.span
         votes: list[Vote] = []
         fired: list[tuple[str, list[int]]] = []
-        seen: set[tuple[int, int, str]] = set()
+        # a rule votes once per sentence and asset: its strongest vote there (facts that read a
+        # sentence differently may fire it twice; which comes first must not decide)
+        seen: dict[tuple[int, int, str], int] = {}
 
         def on_fire(rule_index: int, fact_ids: list[int]) -> None:
             rule = parts.rules[rule_index]
@@ -226,9 +228,12 @@ class Engine:
                 fired.append((rule.id, fact_ids))
             for vote in _votes(rule, rule_index, chosen, text, original, parts.weights[rule_index]):
                 key = (rule_index, vote.sentence, vote.asset)
-                if key not in seen:
-                    seen.add(key)
+                at = seen.get(key)
+                if at is None:
+                    seen[key] = len(votes)
                     votes.append(vote)
+                elif vote.weight > votes[at].weight:
+                    votes[at] = vote
 
         if facts:  # no fact, no rule can fire: durable_rules is not called at all
             parts.inference.run(facts, on_fire)

@@ -20,6 +20,9 @@ from impact.text import Sentence
 _JOINED = re.compile(r"\s*(?:,|、|/|&|和|及|与|以及|and|or|as well as)\s*(?:and\s+)?")
 
 FLAG_MODIFIERS = ("negated", "hedged", "reversed", "conditional", "future", "past")
+# the flags that change what a fact asserts, the ones rules fire on (hedged and future only weigh
+# a vote; past is shown, not weighed)
+_POLARITY = ("negated", "reversed", "conditional")
 _FLAG_OF = {
     "negation": "negated",
     "hedge": "hedged",
@@ -225,7 +228,7 @@ class FactExtractor:
             regex_ok: dict[object, bool] = {}
             for ev_idx, spans in bucket.triggers.items():
                 spec = self.events[ev_idx]
-                seen: set[str | None] = set()
+                seen: dict[str | None, tuple[tuple[str, ...], set[tuple]]] = {}
                 for trig in _longest_first(spans):
                     anchors: list[tuple[int, int]] = []
                     reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok)
@@ -253,11 +256,27 @@ class FactExtractor:
                         if trace:
                             misses.append(NearMiss(spec.name, si, trig, reason))
                         continue
-                    fresh = [s for s in subjects if s not in seen]
+                    # per subject, the event's first hit in the sentence sets what it asserts
+                    # (negated, reversed, conditional: "没有理由降息 ... 只降息一次" stays a
+                    # negated cut). A later hit asserting the same with other weights (hedged,
+                    # future, a contrast: "可能承压 ... 承压明显") is a fact of its own, so that the
+                    # engine can keep the stronger vote whichever comes first; a hit that reads
+                    # the same as an earlier one adds nothing.
+                    mods, contrast = self._modifiers(sentence, bucket, anchors, spec.ignore)
+                    asserts = tuple(f for f in _POLARITY if f in mods)
+                    reading = (tuple(mods), contrast)
+                    fresh = []
+                    for s in subjects:
+                        first = seen.get(s)
+                        if first is None:
+                            seen[s] = (asserts, {reading})
+                        elif first[0] != asserts or reading in first[1]:
+                            continue
+                        else:
+                            first[1].add(reading)
+                        fresh.append(s)
                     if not fresh:
                         continue
-                    seen.update(fresh)
-                    mods, contrast = self._modifiers(sentence, bucket, anchors, spec.ignore)
                     for subject in fresh:
                         facts.append(Fact(len(facts), spec.name, si, trig, subject, others, mods, contrast))
         facts.sort(key=lambda f: (f.trigger, f.event))

@@ -10,11 +10,13 @@ Within one sentence, votes of one asset and one direction count once (the strong
 others stay in the evidence with ``counted = false``. With B, S and N the summed weights of
 bullish, bearish and neutral votes::
 
-    direction = argmax(B, S, N)            (a tie between B and S is neutral)
+    direction = argmax(B, S, N)            (a tie between B and S is no call, see below)
     score     = (B - S) / (B + S + N) x (1 - exp(-(B + S + N)))
 
-so the score lies in [-1, 1], its sign agrees with the direction, and a single weak vote
-gives a small score while many agreeing votes approach +-1.
+so the score lies in [-1, 1], the sign of a bullish or bearish score agrees with its direction,
+and a single weak vote gives a small score while many agreeing votes approach +-1. A neutral
+signal's score keeps the lean of B - S (near 0 when the range view dominates);
+``impact.timeseries`` counts a neutral signal at 0.
 
 Mixed evidence is no call: when an asset has votes both ways, the larger side must weigh at
 least DOMINANCE (3:2) times the smaller one, else the asset gets no direction at all

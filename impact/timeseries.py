@@ -1,7 +1,8 @@
 """Net view over time: signals -> one decayed view per asset and period.
 
 Formula. For asset ``a`` and an instant ``t``, with the signals ``i`` of ``a`` published at
-``t_i < t`` with score ``s_i`` (in [-1, 1]) and the half-life ``H``::
+``t_i < t`` with score ``s_i`` (in [-1, 1]; 0 for a neutral signal: a range call pulls the view
+towards 0, whatever lean its score keeps) and the half-life ``H``::
 
     w_i(t)   = 2 ** (-(t - t_i) / H)            # a signal's weight halves every H
     net(t)   = sum_i s_i * w_i(t)               # decayed sum of scores (unbounded)
@@ -55,6 +56,8 @@ def net_view_at(signals: "pd.DataFrame", asset: str, times: "pd.DatetimeIndex | 
     mine = _signals_of(signals, asset)
     t_i = mine["published_at"].astype("datetime64[ns, UTC]").to_numpy(dtype="datetime64[ns]").view("int64")
     s_i = mine["score"].to_numpy(dtype="float64")
+    if "direction" in mine.columns:  # a neutral view is a range call: it counts, at score 0
+        s_i = np.where((mine["direction"] == "neutral").to_numpy(dtype=bool), 0.0, s_i)
     q = times.asi8
     order = np.argsort(q, kind="stable")
     net = np.zeros(len(q))

@@ -18,3 +18,20 @@ def test_every_asset_of_a_list_gets_the_view_and_separate_clauses_stay_separate(
 
 def test_a_heading_names_the_subject_and_a_driver_does_not_claim_it(engine):
     assert views(engine, "锌:美元走弱提振价格。") == {"zinc": "bullish", "usd": "bearish"}
+
+
+def test_two_readings_of_one_event_score_the_same_whichever_comes_first(engine):
+    """A hedged and a plain hit of one event about one asset in one sentence: the rule's vote
+    is the stronger one in either order, not the first one."""
+    hedged_first = engine.evaluate("金价可能承压,分析师认为金价承压明显。").signal("gold")
+    plain_first = engine.evaluate("金价承压明显,分析师认为金价可能承压。").signal("gold")
+    assert hedged_first.direction == plain_first.direction == "bearish"
+    assert hedged_first.score == plain_first.score
+    assert [e.modifiers for e in hedged_first.evidence] == [[]]
+
+
+def test_a_later_hit_does_not_undo_what_the_first_hit_negates(engine):
+    """The first hit sets what the sentence asserts about the event: a negated rate cut stays
+    negated when a hedged mention of the cut follows."""
+    report = engine.evaluate("当前没有太多理由进一步降息,预期今年只降息一次。")
+    assert report.signal("usd") is None and report.signal("gold") is None

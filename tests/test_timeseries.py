@@ -33,6 +33,18 @@ def test_a_signal_weighs_half_after_one_half_life():
     assert at["view"].tolist() == pytest.approx([0.5 * (1 - math.exp(-0.5)), 0.5 * (1 - math.exp(-0.25))])  # fades
 
 
+
+def test_a_neutral_signal_counts_at_zero_whatever_lean_its_score_keeps():
+    """A range call (neutral, score 0.39 from a bullish lean among its votes) dilutes the view;
+    it does not push it up."""
+    frame = signals(
+        ("zinc", "2025-07-01T00:00:00Z", "bullish", 0.5, 1),
+        ("zinc", "2025-07-01T00:00:00Z", "neutral", 0.39, 2),
+    )
+    at = net_view_at(frame, "zinc", ["2025-07-01T00:00:01Z"], half_life="3D").iloc[0]
+    assert at["mass"] == pytest.approx(2.0, rel=1e-4)  # one second of decay
+    assert at["mean"] == pytest.approx(0.25, rel=1e-6)
+
 def test_a_signal_is_not_in_the_view_at_its_own_instant():
     at = net_view_at(SIGNALS, "gold", ["2025-07-01T03:00:00Z"], half_life="1D")
     assert at["mass"].iloc[0] == 0 and pd.isna(at["view"].iloc[0])
