@@ -48,5 +48,9 @@ def test_a_lexicon_inside_a_lexicon_is_expanded(tmp_path):
 
 
 def test_english_terms_match_whole_words_only(engine):
-    assert engine.evaluate("The golden age of tinkering leads nowhere.").signals == []
+    # 'gold' inside 'Goldenrod' and 'tin' inside 'tinkering' are no mentions: each sentence holds
+    # a trigger that would give them a view
+    assert engine.evaluate("Goldenrod rallies.").signals == []
+    assert engine.evaluate("The golden age of tinkering rallies.").signals == []
     assert engine.evaluate("Gold rallies.").signal("gold").direction == "bullish"
+    assert engine.evaluate("The age of tin rallies.").signal("tin").direction == "bullish"
