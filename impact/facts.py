@@ -494,8 +494,12 @@ class FactExtractor:
                 contrast = 1
             elif any(a >= trig[1] for a, b in markers):
                 contrast = -1
-        if not contrast and any(b <= trig[0] for a, b in bucket.modifiers.get("concession", ())):
-            contrast = -1
+        if not contrast:
+            conceded = [a for a, b in bucket.modifiers.get("concession", ()) if b <= trig[0]]
+            # 虽然/尽管/although weakens its own clause only, not the clause it leads to
+            # ("Although the dollar strengthened, gold rose": 'rose' keeps its full weight)
+            if conceded and max(conceded) >= sentence.clause_span(trig[0])[0]:
+                contrast = -1
         return flags, contrast
 
     @staticmethod

@@ -13,8 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_CJK_RUN_RE = re.compile(f"[{_CJK}]+")
-_LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
+# language detection counts letters: ideographs against Latin letters, full-width ones (Ｇｏｌｄ) too
+_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_RUN_RE = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]+")
 
 # A line break with CJK on both sides is a wrap: drop it. Any other lone line break is a space.
 _WRAP_RE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\n[ \t]*(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
@@ -299,7 +300,7 @@ _ABBREVIATIONS = frozenset(
 # Sentence ends: CJK terminators and ! ? always; ';' next to CJK; '.' before white space or CJK.
 # (every branch starts with its end character, so the regex engine skips ahead to candidates)
 _END_RE = re.compile(
-    r"[。!?](?:[\"'”’」』)\]])*"
+    r"[。!?]+(?:[\"'”’」』)\]])*"
     r"|;(?:(?=\s*[\u3400-\u9fff])|(?<=[\u3400-\u9fff\"”」』)];))"
     r"|\.(?:[\"'”’)\]])*(?=\s|$|[\u3400-\u9fff])"
     r"|\n\s*\n"
@@ -308,6 +309,10 @@ _END_RE = re.compile(
 # character, which the regex engine scans twice as fast as a look-behind branch of its own
 _CLAUSE_RE = re.compile(r"[、:;()\[\]]|,(?:(?<![0-9],)|(?![0-9]))| [-—] |——")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+# abbreviations that are ordinary words too ("The Fed said no.", "Copper rose in Jan."): an
+# abbreviation only before a number ("No. 5", "Jan. 5")
+_BEFORE_NUMBER = frozenset("no jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_NUMBER_NEXT = re.compile(r"\s*[0-9]")
 
 
 def _clause_starts(norm: str, a: int, b: int) -> tuple[int, ...]:
@@ -340,7 +345,9 @@ def segment(norm: str) -> list[Sentence]:
             w = _WORD_BEFORE_DOT.search(norm, max(start, at - 12), at + 1)
             if w:
                 word = w.group(1).lower()
-                if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                if (word in _ABBREVIATIONS and (word not in _BEFORE_NUMBER or _NUMBER_NEXT.match(norm, at + 1))) or (
+                    len(word) == 1 and word.isalpha()
+                ):
                     continue
         chunk = norm[start : at if first == "\n" else end]
         stripped = chunk.strip()  # the same white space as str.isspace()

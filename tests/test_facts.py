@@ -35,3 +35,12 @@ def test_a_later_hit_does_not_undo_what_the_first_hit_negates(engine):
     negated when a hedged mention of the cut follows."""
     report = engine.evaluate("当前没有太多理由进一步降息,预期今年只降息一次。")
     assert report.signal("usd") is None and report.signal("gold") is None
+
+
+@pytest.mark.parametrize("text", ["Although the dollar strengthened, gold rose.", "尽管美元走强,金价上涨。"])
+def test_a_concession_weakens_its_own_clause_not_the_main_clause(engine, text):
+    gold = engine.evaluate(text).signal("gold")
+    moves = [e for e in gold.evidence if e.rule == "market.move.up"]
+    assert moves and "before-contrast" not in moves[0].modifiers
+    conceded = [e for e in engine.evaluate(text).signal("usd").evidence]
+    assert conceded and all("before-contrast" in e.modifiers for e in conceded)

@@ -1,5 +1,6 @@
 """Normalisation and segmentation: sentences keep exact offsets into the original text."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,3 +120,28 @@ def test_a_special_learnt_while_another_thread_builds_the_pattern_is_not_lost(mo
     assert text_module.normalise("\ufb00")[0] == "ff"
     for _ in range(2):
         assert text_module.normalise("de\ufb01cit")[0] == "deficit"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The Fed said no. Gold rallied.", ["The Fed said no.", "Gold rallied."]),
+        ("Copper rose in Jan. Gold fell in Feb.", ["Copper rose in Jan.", "Gold fell in Feb."]),
+        ("Mine No. 5 halted output. Gold rose.", ["Mine No. 5 halted output.", "Gold rose."]),
+        ("Prices rose on Jan. 5, traders said.", ["Prices rose on Jan. 5, traders said."]),
+        ("金价下跌!!铜价上涨。", ["金价下跌!!", "铜价上涨。"]),
+        ("Gold fell‼ Silver rose.", ["Gold fell‼", "Silver rose."]),
+    ],
+)
+def test_words_that_are_abbreviations_only_before_a_number_and_runs_of_marks(text, expected):
+    norm, offsets = normalise(text)
+    cited = []
+    for s in segment(norm):
+        a, b = offsets.span(s.start, s.end)
+        cited.append(text[a:b])
+    assert cited == expected
+
+
+def test_full_width_latin_text_is_english():
+    assert detect_language("Ｇｏｌｄ　ｆｅｌｌ．") == "en"
+    assert detect_language("金价下跌。") == "zh"
