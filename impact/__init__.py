@@ -52,4 +52,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from impact.collection import RuleSet, load_ruleset
     from impact.engine import Engine, Trace
     from impact.errors import ImpactError, InferenceError, InputError, Problem, RuleError
-    from impact.report import DocumentInfo, Evidence, Report, Signal, Span
+    from impact.report import DocumentInfo, Evidence, Report, Signal, Span, Undecided

@@ -23,9 +23,30 @@ class Where:
     col: int
 
 
+class ReadOnlyDict(dict):
+    """A dict that refuses changes (a rule set's assets, lexicons, events): an engine's rules
+    cannot be edited in place behind its compiled form, or differ from its pickled copy."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a rule set is immutable; load the edited rule files into a new Engine")
+
+    __setitem__ = __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self):
+        return (ReadOnlyDict, (dict(self),))
+
+    def __copy__(self) -> "ReadOnlyDict":
+        return self
+
+    def __deepcopy__(self, memo: dict) -> "ReadOnlyDict":
+        return self
+
+
 @dataclass(frozen=True)
 class RuleSet:
-    """The validated content of a rule folder. Immutable and picklable."""
+    """The validated content of a rule folder. Immutable (its mappings refuse changes) and picklable."""
 
     assets: dict[str, Asset]
     lexicons: dict[str, Lexicon]
@@ -36,6 +57,12 @@ class RuleSet:
     example_where: dict[tuple[str, int], Where] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
     root: str = ""  # the folder (or file) as it was given: every location's path starts with it
+
+    def __post_init__(self) -> None:
+        for name in ("assets", "lexicons", "events", "rule_where", "example_where"):
+            value = getattr(self, name)
+            if not isinstance(value, ReadOnlyDict):
+                object.__setattr__(self, name, ReadOnlyDict(value))
 
     def relocated(self, root: str | Path) -> "RuleSet":
         """The same rules as read from ``root``, another copy of the folder: locations follow.

@@ -1,6 +1,6 @@
 """Scale out on Dask: evaluate a Dask DataFrame of documents, one engine build per worker process.
 
-An Engine pickles as its rule set only (about 50 KB for the bundled pack); the compiled automaton
+An Engine pickles as its rule set only (about 150 KB for the bundled pack); the compiled automaton
 and the inference host are rebuilt on first use. Passing the engine inside every task (the plain
 ``ddf.map_partitions(engine.evaluate_frame, meta=...)``) therefore rebuilds them once per
 *partition*. :func:`evaluate_dask` instead ships the engine to every worker once with

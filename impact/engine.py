@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from impact.collection import RuleSet
-from impact.errors import InputError
+from impact.errors import ImpactError, InputError
 from impact.facts import FLAG_MODIFIERS, Fact, FactExtractor, NearMiss
 from impact.inference import MODES as INFERENCE_MODES, Inference
 from impact.matcher import Matcher
@@ -57,6 +57,9 @@ class _Compiled:
         self.weights: list[list[dict[tuple[str, ...], float]]] = [[{} for _ in rule.then] for rule in self.rules]
 
 
+_RELATIVE_TIMES = frozenset({"now", "today", "tomorrow", "yesterday"})
+
+
 def _published(value: Any) -> str | None:
     if value is None or value == "":
         return None
@@ -72,12 +75,18 @@ def _published(value: Any) -> str | None:
             f"published_at {value!r} is a number, not a date or time (give ISO 8601 text such as "
             "2025-07-01T03:31:00Z; convert epoch seconds first)"
         )
+    if isinstance(value, str) and value.strip().lower() in _RELATIVE_TIMES:
+        # pandas reads these as the clock's time: a report would depend on when it was made
+        raise InputError(f"published_at {value!r} is relative to now, not a date or time (give ISO 8601 text)")
     try:
         if pd.isna(value):
             return None
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
         raise InputError(f"published_at {value!r} is not a date or time: {exc}") from None
+    if not pd.Timestamp.min.tz_localize(None) <= ts.tz_localize(None) <= pd.Timestamp.max.tz_localize(None):
+        # outside what a frame's datetime column holds (1677-2262): a typo, not news
+        raise InputError(f"published_at {value!r} is outside the years 1677 to 2262")
     if ts.tzinfo is None:
         ts = ts.tz_localize(timezone.utc)
     return ts.tz_convert(timezone.utc).isoformat().replace("+00:00", "Z")
@@ -125,6 +134,12 @@ class Engine:
     def __init__(self, ruleset: RuleSet, inference: str = "joins"):
         if inference not in INFERENCE_MODES:
             raise ValueError(f"inference must be one of {INFERENCE_MODES}, not {inference!r}")
+        try:
+            self._ruleset
+        except AttributeError:  # a new engine: its slots are empty
+            pass
+        else:
+            raise AttributeError("Engine is immutable; build a new one with Engine.from_path()")
         object.__setattr__(self, "_ruleset", ruleset)
         object.__setattr__(self, "_inference", inference)
         object.__setattr__(self, "_compiled", None)
@@ -271,17 +286,22 @@ class Engine:
         return Trace(report, text, norm, offsets, sentences, named_hits, facts, misses, fired, votes)
 
     def evaluate_many(self, records: Iterable[dict[str, Any]]) -> Iterator[Report | dict[str, Any]]:
-        """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields an error dict."""
+        """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields an error dict
+        (any failure: a rule whose action fails, even a bug, costs its record, not the rest)."""
         for n, record in enumerate(records):
             rid = record.get("id", n) if isinstance(record, dict) else n
+            result: Report | dict[str, Any]
             try:
                 if not isinstance(record, dict):
                     raise InputError(f"record is a {type(record).__name__}, not an object")
                 if "text" not in record:
                     raise InputError("record has no 'text'")
-                yield self.evaluate(record["text"], doc_id=rid, published_at=record.get("published_at"))
-            except InputError as exc:
-                yield {"id": rid, "error": str(exc)}
+                result = self.evaluate(record["text"], doc_id=rid, published_at=record.get("published_at"))
+            except ImpactError as exc:
+                result = {"id": rid, "error": str(exc)}
+            except Exception as exc:  # noqa: BLE001
+                result = {"id": rid, "error": f"internal error: {type(exc).__name__}: {exc}"}
+            yield result
 
     def evaluate_frame(
         self,

@@ -219,10 +219,11 @@ def _none_if_missing(value: Any) -> Any:
 
 
 def _iso(value: Any) -> Any:
-    """A publication time as ISO text for an error row; None when it is missing or unreadable."""
-    import pandas as pd
+    """A publication time as ISO text for an error row; None when it is missing or not one the
+    engine takes (a bare number, 'now', a year outside 1677-2262: the reason of the error row)."""
+    from impact.engine import _published
 
     try:
-        return pd.Timestamp(value).isoformat() if value is not None and not pd.isna(value) else None
-    except (ValueError, TypeError):
+        return _published(value)
+    except Exception:  # noqa: BLE001 - whatever the value, the error row itself must be written
         return None

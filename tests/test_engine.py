@@ -36,6 +36,34 @@ def test_engine_is_immutable_and_pickles_small(engine):
     assert len(blob) < 200_000
 
 
+
+def test_the_rule_set_behind_an_engine_cannot_be_edited_in_place(engine):
+    """An edit would reach the engine's pickled copies (workers) but not its compiled form."""
+    for mapping in (engine.ruleset.assets, engine.ruleset.events, engine.ruleset.lexicons):
+        with pytest.raises(TypeError, match="immutable"):
+            mapping.clear()
+    with pytest.raises(TypeError):
+        engine.ruleset.assets["gold"] = engine.ruleset.assets["usd"]
+    with pytest.raises(AttributeError, match="immutable"):
+        engine.__init__(engine.ruleset)
+    clone = pickle.loads(pickle.dumps(engine))
+    assert clone.ruleset.assets == engine.ruleset.assets and clone.evaluate("金价上涨。") == engine.evaluate("金价上涨。")
+
+
+@pytest.mark.parametrize("when", ["now", "Today", "3000-01-01", "1600-01-01T00:00:00Z"])
+def test_relative_and_out_of_range_times_are_input_errors(engine, when):
+    with pytest.raises(InputError, match="relative to now|outside the years"):
+        engine.evaluate("金价上涨。", published_at=when)
+
+
+def test_a_frame_with_an_out_of_range_time_gives_that_row_an_error(engine):
+    df = pd.DataFrame({"id": [1, 2, 3], "text": ["金价承压。"] * 3, "published_at": ["3000-01-01", "2025-07-01", 1751340660]})
+    for per in ("signal", "evidence"):
+        out = engine.evaluate_frame(df, per=per)
+        errors = out.dropna(subset=["error"])
+        assert list(errors["id"]) == [1, 3] and errors["published_at"].isna().all()
+        assert (out["id"] == 2).any() and out.loc[out["id"] == 2, "error"].isna().all()
+
 def test_non_text_and_bad_dates_are_input_errors(engine):
     with pytest.raises(InputError, match="text must be a string"):
         engine.evaluate(123)
@@ -87,6 +115,23 @@ def test_evaluate_many_yields_one_result_per_record(engine):
     assert [o["id"] for o in out[1:]] == [2, 2, 4]
     assert all("error" in o for o in out[1:])
 
+
+
+def test_evaluate_many_turns_a_failing_rule_action_into_error_records(tmp_path, monkeypatch):
+    from impact import engine as engine_module
+    from impact.errors import InferenceError
+
+    engine = Engine.from_path()
+
+    def broken(*args, **kwargs):
+        raise ValueError("Unknown format code 'd'")  # what a bad explain template raised
+
+    monkeypatch.setattr(engine_module, "_votes", broken)
+    with pytest.raises(InferenceError):
+        engine.evaluate("金价上涨。")
+    out = list(engine.evaluate_many([{"id": 1, "text": "金价上涨。"}, {"id": 2, "text": "没有资产。"}]))
+    assert out[0]["id"] == 1 and "Unknown format code" in out[0]["error"]
+    assert isinstance(out[1], Report)
 
 def test_a_rule_folder_of_the_users_own(tmp_path):
     folder = tmp_path / "mine"
