@@ -25,6 +25,7 @@ from impact.schema import EXPLAIN_FIELDS, Terms, expand_terms
 
 if TYPE_CHECKING:
     from impact.collection import RuleIndex, Where
+    from impact.schema import Rule, View
 
 # Codes raised while reading one file (impact.loader), documented here with the validators'.
 LOADER_CODES: dict[str, str] = {
@@ -201,10 +202,20 @@ class ExplainTemplate(Validator):
         formatter = string.Formatter()
         for rule in index.rules:
             try:
-                fields = [f for _, f, _, _ in formatter.parse(rule.explain) if f is not None]
+                parts = [(f, conv, spec) for _, f, spec, conv in formatter.parse(rule.explain) if f is not None]
             except ValueError as exc:
                 yield self.problem(index.at("rules", rule.id, "explain"), f"explain template is malformed: {exc}")
                 continue
+            fields = [f for f, _, _ in parts]
+            for f, conv, spec in parts:
+                # '{trigger:d}' fails on every evaluation and '{trigger:>99999999}' builds 100 MB a vote
+                if conv or spec:
+                    written = f"{{{f}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
+                    yield self.problem(
+                        index.at("rules", rule.id, "explain"),
+                        f"explain template field {written}: only plain fields such as {{{f}}} are allowed, "
+                        "no conversion (!r) or format spec (:...)",
+                    )
             for f in fields:
                 if f not in EXPLAIN_FIELDS:
                     yield self.problem(
@@ -411,22 +422,59 @@ class RegexBacktracking(Validator):
                 )
 
 
+def _word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def veto_inside(veto: str, trigger: str) -> bool:
+    """Whether the veto term matches inside every text the trigger term matches, as the matcher reads them.
+
+    Terms match as substrings; one that starts (ends) with a Latin letter or digit needs a word
+    boundary there; a trailing ``*`` extends a match over further letters. So ``sanction*``
+    vetoes ``sanctions`` and 走强 vetoes 美元走强, but ``sanction`` does not veto ``sanction*``
+    (which also matches 'sanctions').
+    """
+    t, v = _norm(trigger.rstrip("*")), _norm(veto.rstrip("*"))
+    t_wild, v_wild = trigger.rstrip().endswith("*"), veto.rstrip().endswith("*")
+    if not t or not v:
+        return False
+    i = t.find(v)
+    while i >= 0:
+        j = i + len(v)
+        starts = not _word_char(v[0]) or i == 0 or not _word_char(t[i - 1])
+        if v_wild or not _word_char(v[-1]):
+            ends = True
+        elif j < len(t):
+            ends = not _word_char(t[j])
+        else:
+            ends = not t_wild  # 'sanction*' may have matched 'sanctions', which 'sanction' does not
+        if starts and ends:
+            return True
+        i = t.find(v, i + 1)
+    return False
+
+
 class TriggerVetoed(Validator):
     code = "W406"
-    summary = "a term is both a trigger and a veto (`none`) of one event: it can never fire on it"
-    bad = "terms: {en: [truce]}, none: {en: [truce]}"
+    summary = "a veto (`none`) matches inside a trigger of the same event: the event never fires on that trigger"
+    bad = "terms: {en: [sanctions]}, none: {en: ['sanction*']}"
     good = "remove the term from one of the two lists"
 
     def check(self, index: "RuleIndex") -> Iterator[Problem]:
         for name, event in index.events.items():
+            # the matcher reads every term alike whatever its list's language
+            triggers = [t for lang in ("zh", "en") for t, _ in _expanded(index, event.terms, lang)]
             for lang in ("zh", "en"):
-                triggers = {_norm(t).rstrip("*") for t, _ in _expanded(index, event.terms, lang)}
                 for term, k in _expanded(index, event.none, lang):
-                    if _norm(term).rstrip("*") in triggers:
-                        yield self.problem(
-                            index.at("events", name, "none", lang, k),
-                            f"term {term!r} is both a trigger and a veto of event {name!r}; it can never fire on it",
-                        )
+                    hit = next((t for t in triggers if veto_inside(term, t)), None)
+                    if hit is None:
+                        continue
+                    if _norm(hit) == _norm(term):
+                        message = f"term {term!r} is both a trigger and a veto of event {name!r}; it can never fire on it"
+                    else:
+                        message = (f"veto {term!r} matches inside trigger {hit!r} of event {name!r}; "
+                                   "the event can never fire on that trigger")
+                    yield self.problem(index.at("events", name, "none", lang, k), message)
 
 
 class DuplicateTerm(Validator):
@@ -461,27 +509,42 @@ class ExampleReachable(Validator):
         for rule in index.rules:
             if any(not v.asset.startswith("{") and v.asset not in index.assets for v in rule.then):
                 continue  # E307
-            fixed = {v.asset for v in rule.then if not v.asset.startswith("{")}
-            open_target = any(v.asset.startswith("{") for v in rule.then)
+            if any(r.event not in index.events for r in rule.when.refs()):
+                continue  # E302
+            reach = [(view, self._targets(index, rule, view)) for view in rule.then]
             for j, example in enumerate(rule.examples):
                 for asset, direction in example.expect.items():
                     if asset not in index.assets:
                         continue  # E308
-                    can = {v.direction for v in rule.then if v.asset == asset or v.asset.startswith("{")}
-                    if (not open_target and asset not in fixed) or direction not in can:
-                        where = index.at("rules", rule.id, "examples", j, "expect", asset)
-                    if not open_target and asset not in fixed:
+                    can = {view.direction for view, targets in reach if asset in targets}
+                    if can and direction in can:
+                        continue
+                    where = index.at("rules", rule.id, "examples", j, "expect", asset)
+                    if not can:
+                        views = ", ".join(sorted({self._shown(view) for view in rule.then}))
+                        yield self.problem(where, f"rule {rule.id!r} never asserts a view on {asset!r} (its views: {views})")
+                    else:
                         yield self.problem(
-                            where,
-                            f"rule {rule.id!r} never asserts a view on {asset!r} "
-                            f"(its views: {', '.join(sorted(fixed))})",
+                            where, f"rule {rule.id!r} never says {asset} is {direction} (it says {', '.join(sorted(can))})"
                         )
-                    elif direction not in can:
-                        yield self.problem(
-                            where,
-                            f"rule {rule.id!r} never says {asset} is {direction} "
-                            f"(it says {', '.join(sorted(can))})",
-                        )
+
+    @staticmethod
+    def _targets(index: "RuleIndex", rule: "Rule", view: "View") -> set[str]:
+        """The assets a view can target: '{subject}' only the events' `assets`, '{others}' less `exclude`."""
+        if view.asset == "{subject}":
+            events = [index.events[r.event] for r in rule.when.refs()]
+            if any(not e.assets for e in events):
+                return set(index.assets)
+            return {a for e in events for a in e.assets}
+        if view.asset == "{others}":
+            return (set(index.assets) - set(view.exclude)) | set(view.fallback)
+        return {view.asset}
+
+    @staticmethod
+    def _shown(view: "View") -> str:
+        if view.asset == "{others}" and view.exclude:
+            return f"{{others}} except {', '.join(view.exclude)}"
+        return view.asset
 
 
 _TODO = re.compile(r"\bTODO\b")
@@ -587,8 +650,12 @@ CODES = dict(sorted(CODES.items()))
 
 
 def run_validators(index: "RuleIndex", every_file_loaded: bool = True) -> list[Problem]:
-    """Run every validator; those about references wait until every file of the folder loads."""
-    return [p for v in VALIDATORS if every_file_loaded or not v.needs_every_file for p in v.check(index)]
+    """Run every validator; those about references wait until every file of the folder loads.
+
+    A node reused through a YAML alias is checked once per use but reported once.
+    """
+    found = (p for v in VALIDATORS if every_file_loaded or not v.needs_every_file for p in v.check(index))
+    return list(dict.fromkeys(found))
 
 
 def lint_path(path: object = None, ignore: Iterable[str] = ()) -> list[Problem]:

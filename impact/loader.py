@@ -25,8 +25,13 @@ class _NoDuplicateKeys:
     path: str
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # merge keys first (`<<: *common`): a key written here overrides a merged one, no duplicate
+        written = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+        self.flatten_mapping(node)  # type: ignore[attr-defined]
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
+            if id(key_node) not in written:
+                continue
             key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
             try:
                 hash(key)
@@ -72,6 +77,10 @@ def parse_yaml(text: str, path: str) -> tuple[Any, yaml.Node | None, list[Proble
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
+        opened = exc.context_mark
+        if exc.problem and exc.context and opened and (opened.line, opened.column) != (line - 1, col - 1):
+            # the mistake is often where the construct began ('[reversal' never closed), not where it was noticed
+            what += f" ({exc.context} opened at line {opened.line + 1}:{opened.column + 1})"
         return None, None, [Problem(path, line, col, "E101", f"YAML syntax error: {what}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow: located by position
         pos = exc.position if isinstance(exc.position, int) and 0 <= exc.position <= len(text) else 0
@@ -153,18 +162,51 @@ def suggest(word: str, candidates: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-_TYPE_MARKERS = frozenset({"str", "int", "float", "bool", "list", "dict", "[key]"})
+def _added_steps(loc: tuple[Any, ...]) -> frozenset[int]:
+    """Positions of the steps pydantic adds to a location that are not in the document.
 
+    Found by walking the models along the location: a union's branch tag (``str``, ``EventRef``)
+    and the ``[key]`` after a dict key. A key the author wrote is never one of them, whatever it
+    looks like ('Sanctions-Y', 'str').
+    """
+    import types
+    from typing import Annotated, Union, get_args, get_origin
 
-def _is_marker(step: Any) -> bool:
-    """A step pydantic adds to a location that is not in the document (a union branch, a dict key tag)."""
-    return isinstance(step, str) and (step in _TYPE_MARKERS or step[:1].isupper())
+    added: set[int] = set()
+    annotation: Any = RuleFile
+    after_key = False
+    for i, step in enumerate(loc):
+        if after_key and step == "[key]":
+            added.add(i)
+            after_key = False
+            continue
+        after_key = False
+        while get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+        if get_origin(annotation) in (Union, types.UnionType):
+            branches = [a for a in get_args(annotation) if a is not type(None)]
+            if len(branches) > 1:
+                annotation = next((b for b in branches if getattr(b, "__name__", str(b)) == step), None)
+                if annotation is not None:
+                    added.add(i)
+                continue
+            annotation = branches[0]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(step) if isinstance(step, str) else None
+            annotation = field.annotation if field is not None else None
+        elif get_origin(annotation) is list and isinstance(step, int):
+            annotation = get_args(annotation)[0]
+        elif get_origin(annotation) is dict:
+            annotation, after_key = get_args(annotation)[1], True
+        else:
+            annotation = None
+    return frozenset(added)
 
 
 def _wrong_branch(err: Any) -> bool:
     """For a ``str | Model`` union, the error of the branch the author clearly did not mean."""
     loc, value = err["loc"], err.get("input")
-    if not loc or not _is_marker(loc[-1]) or loc[-1] == "[key]":
+    if not loc or len(loc) - 1 not in _added_steps(loc) or loc[-1] == "[key]":
         return False
     if loc[-1] == "str":
         return isinstance(value, dict)
@@ -221,8 +263,12 @@ def validation_problems(exc: ValidationError, node: yaml.Node | None, path: str)
 
 
 def _document_loc(err: Any) -> tuple[Any, ...]:
-    # a top-level key that looks like a type tag ('Rules:', found by benchmarks/fuzz.py) is kept
-    return tuple(step for step in err["loc"] if not _is_marker(step)) or tuple(err["loc"])
+    added = _added_steps(err["loc"])
+    return tuple(step for i, step in enumerate(err["loc"]) if i not in added)
+
+
+def _is_key_error(err: Any) -> bool:
+    return len(err["loc"]) > 1 and err["loc"][-1] == "[key]" and len(err["loc"]) - 1 in _added_steps(err["loc"])
 
 
 def _describe(err: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[yaml.Node | None, str, str]:
@@ -235,12 +281,16 @@ def _describe(err: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[y
             return target, "E204", f"key {written} is read as the boolean {loc[-1]} (YAML 1.1); quote it: '{written}'"
         name = str(loc[-1])
         return target, "E201", f"unknown key {name!r}{suggest(name, _known_fields(RuleFile, loc))}"
-    if kind == "invalid_key":
+    if kind == "invalid_key" or _is_key_error(err):
         parent = locate(node, loc[:-1])
         target = _key_node(parent, value) or parent
         written = _yaml11_boolean(target)
         if written is not None and isinstance(value, bool):
             return target, "E204", f"key {written} is read as the boolean {value} (YAML 1.1); quote it: '{written}'"
+        if kind == "string_pattern_mismatch":
+            what = {"assets": "asset", "lexicons": "lexicon", "events": "event"}.get(str(loc[0]), "an")
+            return target, "E203", (f"{what} id {value!r} must be dotted lower case: letters, digits and _, "
+                                    f"parts joined by '.' (e.g. sanctions.lifted)")
         return target, "E203", f"key {value!r} is not a string; quote it"
     if kind == "missing":
         return locate(node, loc[:-1]), "E202", f"missing required key {loc[-1]!r}"

@@ -8,7 +8,7 @@ environment where asset-impact is installed, and it does nothing until a project
     impact_rules = rules          # one or more rule folders, relative to the ini file
 
 or ``pytest --impact-rules rules``. Then every ``*.yaml`` / ``*.yml`` file below those folders
-is collected: one test item per example, named ``<rule id>[<n>]``, reported at the example's
+is collected (a single file given instead is loaded with its folder, only its examples run): one test item per example, named ``<rule id>[<n>]``, reported at the example's
 line. The folder is loaded once (all its files make one rule set); a folder that does not load
 is a collection error listing each problem as path:line:col. When ``testpaths`` does not name
 the rule folders, a plain ``pytest`` still collects them.
@@ -35,7 +35,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="DIR",
-        help="collect the examples of the YAML rules in DIR as tests (repeatable)",
+        help="collect the examples of the YAML rules in DIR (or in one rule file, read with its folder) as tests (repeatable)",
     )
     parser.addini("impact_rules", type="paths", default=[], help="rule folders whose YAML examples are tests")
 
@@ -55,9 +55,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _folder_of(config: pytest.Config, path: Path) -> Path | None:
-    for folder in config.stash.get(_FOLDERS, []):
-        if path == folder or folder in path.parents:
-            return folder
+    """The folder to load for a collected file: a configured folder above it, or, for a configured
+    single file, that file's folder (its events and assets may live in the other files, as with
+    ``impact rules test FILE``)."""
+    for target in config.stash.get(_FOLDERS, []):
+        if path == target and not target.is_dir():
+            return target.parent
+        if target in path.parents:
+            return target
     return None
 
 
@@ -108,6 +113,8 @@ class RuleFileCollector(pytest.File):
         here = self.path.resolve()
         if isinstance(loaded, RuleError):
             mine = [p for p in loaded.problems if Path(p.path).resolve() == here]
+            if not mine and self.folder not in self.config.stash[_FOLDERS]:
+                mine = loaded.problems  # a file given alone: no other file of the folder reports these
             if mine:
                 raise RuleFileError("\n".join(str(p) for p in mine))
             return

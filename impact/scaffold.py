@@ -1,8 +1,9 @@
 """``impact rules new ID``: a new rule file with its metadata, an event and example stubs.
 
 The file loads and lints clean except for its TODO placeholders (W409), so ``impact rules lint``
-is the author's checklist: each TODO is listed with its line. The stub examples fail
-``impact rules test`` until they are real sentences.
+is the author's checklist: each TODO is listed with its line. The rule starts ``status: disabled``:
+a half-written rule must not give live signals explained by 'TODO ...' (``experimental`` rules
+are evaluated like active ones); its examples run once the author sets it active.
 
 A folder that does not exist yet starts as a copy of the bundled assets and modifier lexicons,
 so its first rule can name gold or copper and use negation and hedging at once. The editor schema
@@ -54,7 +55,7 @@ RULE_TEMPLATE = """\
 rules:
   - id: {rule_id}
     version: 1
-    status: experimental  # active | experimental | deprecated | disabled
+    status: disabled  # off until its TODOs are filled in; then active or experimental (both evaluate)
     description: TODO one line on what the rule says
     references: []  # research notes, articles
     tags: []
@@ -151,8 +152,8 @@ def _write(
         created.append(schema)
     header = (
         f"# yaml-language-server: $schema=./{SCHEMA_FILE}\n"
-        f"# {rule_id}: scaffolded by `impact rules new`. Replace every TODO; `impact rules lint {root}`\n"
-        f"# lists those left (W409) and `impact rules test {root}` runs the examples.\n"
+        f"# {rule_id}: scaffolded by `impact rules new`. Replace every TODO (`impact rules lint {root}`\n"
+        f"# lists those left, W409), set `status: active`; then `impact rules test {root}` runs the examples.\n"
     )
     target.write_text(header + body, encoding="utf-8")
     created.append(target)

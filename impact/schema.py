@@ -13,10 +13,9 @@ A rule file may hold any of four sections; a rule folder is the union of its fil
 
 from __future__ import annotations
 
-import re
-from typing import Iterable, Iterator, Literal
+from typing import Annotated, Any, Iterable, Iterator, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Direction = Literal["bullish", "bearish", "neutral"]
 Basis = Literal["explicit", "inferred", "reported"]
@@ -27,7 +26,23 @@ Status = Literal["active", "experimental", "deprecated", "disabled"]
 MODIFIERS = ("negation", "hedge", "reversal", "conditional", "future", "past", "contrast", "concession")
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
-_ID_RE = re.compile(ID_PATTERN)
+
+# An asset, lexicon or event id: a key of its section, each refused at its own line.
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+# What Terms refuses as a term, for the JSON Schema: blank, or nothing but '*' or '@'.
+_NOT_A_TERM = r"^\s*[*@]?\s*$"
+Term = Annotated[str, Field(json_schema_extra={"not": {"pattern": _NOT_A_TERM}})]
+
+
+def _section(description: str) -> Any:
+    """A section of ids: the JSON Schema names the pattern every key must match, as the loader does."""
+    return Field(default_factory=dict, description=description, json_schema_extra={"propertyNames": {"pattern": ID_PATTERN}})
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON Schema cannot tell 1.0 from 1 (both are integers there); the loader reads them alike too
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class _Strict(BaseModel):
@@ -42,8 +57,8 @@ class Terms(_Strict):
     ``name`` for the same language.
     """
 
-    zh: list[str] = Field(default_factory=list, description="Chinese terms")
-    en: list[str] = Field(default_factory=list, description="English terms")
+    zh: list[Term] = Field(default_factory=list, description="Chinese terms")
+    en: list[Term] = Field(default_factory=list, description="English terms")
 
     @field_validator("zh", "en")
     @classmethod
@@ -104,7 +119,10 @@ class Event(_Strict):
     kind: Literal["driver", "view", "report"] = Field(
         "driver", description="driver: a cause; view: an analyst's stated view; report: a reported price move"
     )
-    terms: Terms = Field(description="trigger terms: any of them starts a candidate")
+    terms: Terms = Field(
+        description="trigger terms: any of them starts a candidate",
+        json_schema_extra={"anyOf": [{"required": [lang], "properties": {lang: {"minItems": 1}}} for lang in ("zh", "en")]},
+    )
     all: list[Terms] = Field(default_factory=list, description="further term groups that must all occur")
     none: Terms = Field(default_factory=Terms, description="terms that veto the event in its scope")
     regex: list[str] = Field(default_factory=list, description="RE2 regexes that must also match the sentence")
@@ -140,6 +158,10 @@ class EventRef(_Strict):
 
 class When(_Strict):
     """`all`: every listed event occurs in the document; `any`: at least one does."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "oneOf": [{"required": [mode], "properties": {mode: {"minItems": 1}}} for mode in ("all", "any")]
+    })
 
     all: list[str | EventRef] = Field(default_factory=list)
     any: list[str | EventRef] = Field(default_factory=list)
@@ -182,7 +204,7 @@ class Example(_Strict):
 
 class Rule(_Strict):
     id: str = Field(pattern=ID_PATTERN, description="dotted lower-case id, unique in the rule set")
-    version: int = Field(1, ge=1)
+    version: Annotated[int, BeforeValidator(_whole_number)] = Field(1, ge=1)
     status: Status = "active"
     description: str
     references: list[str] = Field(default_factory=list)
@@ -200,18 +222,10 @@ class Rule(_Strict):
 class RuleFile(_Strict):
     """One YAML file of a rule folder."""
 
-    assets: dict[str, Asset] = Field(default_factory=dict)
-    lexicons: dict[str, Lexicon] = Field(default_factory=dict)
-    events: dict[str, Event] = Field(default_factory=dict)
+    assets: dict[Id, Asset] = _section("asset id -> the asset's names")
+    lexicons: dict[Id, Lexicon] = _section("lexicon id -> its terms")
+    events: dict[Id, Event] = _section("event id -> what happened and how it reads")
     rules: list[Rule] = Field(default_factory=list)
-
-    @field_validator("assets", "lexicons", "events")
-    @classmethod
-    def _ids(cls, section: dict[str, object]) -> dict[str, object]:
-        for key in section:
-            if not _ID_RE.match(key):
-                raise ValueError(f"id {key!r} must match {ID_PATTERN}")
-        return section
 
 
 EXPLAIN_FIELDS = ("asset", "direction", "trigger", "event", "events")

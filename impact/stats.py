@@ -35,7 +35,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from impact.errors import InputError
 from impact.schema import expand_terms
@@ -129,22 +129,61 @@ def _value_key(value: Any) -> str:
     return str(value)
 
 
-def asset_labels(scheme: LabelScheme, record: dict[str, Any]) -> dict[str, str] | None:
-    """asset -> direction (or 'flat') of one record; None when the record has no such field."""
+def asset_labels(
+    scheme: LabelScheme, record: dict[str, Any], asset_of: Callable[[str], str] = str, where: object = None
+) -> dict[str, str] | None:
+    """asset -> direction (or 'flat') of one record; None when the record has no such field.
+
+    ``asset_of`` turns a label's asset key into the canonical id (XAU, 黄金, aluminum -> gold,
+    gold, aluminium) and raises InputError for an unknown one; directions are read whatever
+    their case. A value that is no direction is an InputError naming ``where`` (path:line).
+    """
     if scheme.field not in record or record[scheme.field] is None:
         return None
+    at = f"{where}: " if where is not None else ""
     raw = record[scheme.field]
     if scheme.kind == "assets":
         if not isinstance(raw, dict):
-            raise InputError(f"field {scheme.field!r} must be an object of asset -> direction")
-        return {str(a): str(d) for a, d in raw.items() if d in (*DIRECTIONS, FLAT)}
+            raise InputError(f"{at}field {scheme.field!r} must be an object of asset -> direction")
+        out: dict[str, str] = {}
+        for key, value in raw.items():
+            if value is None:  # written out as no view
+                continue
+            direction = value.strip().lower() if isinstance(value, str) else value
+            if direction not in (*DIRECTIONS, FLAT):
+                raise InputError(f"{at}label {value!r} of {key!r} is no direction; use one of "
+                                 f"{', '.join((*DIRECTIONS, FLAT))} or null")
+            try:
+                asset = asset_of(str(key))
+            except InputError as exc:
+                raise InputError(f"{at}label {key!r}: {exc}") from None
+            if out.get(asset, direction) != direction:
+                raise InputError(f"{at}asset {asset!r} is labelled twice, {out[asset]} and {direction} "
+                                 f"({key!r} is one of its names)")
+            out[asset] = direction
+        return out
     if scheme.kind == "value":
         key = _value_key(raw)
         if key not in scheme.values:
-            raise InputError(f"label {raw!r} of field {scheme.field!r} has no mapping (use --label-map {key}=ASSET:DIRECTION)")
+            raise InputError(f"{at}label {raw!r} of field {scheme.field!r} has no mapping "
+                             f"(use --label-map {key}=ASSET:DIRECTION)")
         target = scheme.values[key]
         return {} if target is None else {target[0]: target[1]}
     return {}
+
+
+def asset_resolver(engine: Any) -> Callable[[str], str]:
+    """A label's asset key -> the rule set's canonical asset id, as the CLI reads ``--fail-on gold``."""
+    from impact.cli.app import canonical_asset
+
+    known: dict[str, str] = {}
+
+    def asset_of(name: str) -> str:
+        if name not in known:
+            known[name] = canonical_asset(name, engine)
+        return known[name]
+
+    return asset_of
 
 
 def event_labels(scheme: LabelScheme, record: dict[str, Any]) -> tuple[set[str], set[str]]:
@@ -169,8 +208,8 @@ def _event_matches(event: str, targets: tuple[str, ...]) -> bool:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, record) of a JSONL file; blank lines are skipped, a bad line is an InputError."""
+def read_jsonl(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """('path:line', record) of a JSONL file; blank lines are skipped, a bad line is an InputError."""
     from impact.batch import json_lines
 
     try:
@@ -186,7 +225,7 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             record = item.value
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise InputError(f"{path}:{item.number}: a record needs a string 'text'")
-            yield item.number, record
+            yield f"{path}:{item.number}", record
 
 
 # -- what one document gave ----------------------------------------------------------------------
@@ -282,13 +321,16 @@ def _quantile(sorted_values: list[float], q: float) -> float:
 
 def corpus_stats(
     engine: Any,
-    records: Iterable[tuple[int, dict[str, Any]]],
+    records: Iterable[tuple[object, dict[str, Any]]],
     labels: str | None = "auto",
     label_map: Iterable[str] = (),
     baseline: bool = False,
     min_score: float = 0.0,
 ) -> dict[str, Any]:
     """Evaluate every record and summarise per rule, per asset, per event type. JSON-ready.
+
+    ``records``: (where, record) pairs, as ``read_jsonl`` gives them; ``where`` (path:line) names
+    a record whose labels cannot be read.
 
     ``min_score``: a net bullish or bearish view counts only when its |score| reaches it (the
     precision/coverage trade-off of a user who acts on strong signals only); per-rule figures are
@@ -298,6 +340,7 @@ def corpus_stats(
     scorer = NaiveBaseline(ruleset) if baseline else (lambda text: engine_result(engine, text, min_score))
     rule_ids = ["naive.baseline"] if baseline else [r.id for r in ruleset.active_rules]
     all_assets = list(ruleset.assets)
+    asset_of = asset_resolver(engine)
 
     scheme: LabelScheme | None = None
     scheme_decided = False
@@ -322,9 +365,12 @@ def corpus_stats(
     ev_neg_fired: Counter = Counter()
     ev_fired_docs: Counter = Counter()
 
-    for _line, record in records:
+    for where, record in records:
         if not scheme_decided:
             scheme = scheme_for(labels, record, label_map)
+            if scheme is not None and scheme.kind == "value":  # --label-map hawkish=DXY:bullish names usd
+                values = {k: None if v is None else (asset_of(v[0]), v[1]) for k, v in scheme.values.items()}
+                scheme = LabelScheme(scheme.field, scheme.kind, values, scheme.events)
             scheme_decided = True
         n_docs += 1
         res = scorer(record["text"])
@@ -368,7 +414,7 @@ def corpus_stats(
                     ev_neg_fired[kind] += hit
             continue
 
-        item = asset_labels(scheme, record)
+        item = asset_labels(scheme, record, asset_of, where)
         if item is None:
             continue
         scope = scheme.assets or all_assets

@@ -25,7 +25,7 @@ def test_a_new_folder_gets_assets_modifiers_schema_and_the_rule(tmp_path):
     text = (folder / "copper.strike.bullish.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=./rules.schema.json\n")
     rule = yaml.safe_load(text)["rules"][0]
-    assert rule["id"] == "copper.strike.bullish" and rule["status"] == "experimental"
+    assert rule["id"] == "copper.strike.bullish" and rule["status"] == "disabled"
     assert [ex["expect"] for ex in rule["examples"]] == [{"copper": "bullish"}, {"copper": "bullish"}, {}]
 
     lint = impact("rules", "lint", "rules", cwd=tmp_path)
@@ -35,6 +35,11 @@ def test_a_new_folder_gets_assets_modifiers_schema_and_the_rule(tmp_path):
     assert "rules/copper.strike.bullish.yaml:29:15: W409 rule 'copper.strike.bullish': write the positive example's text" in lines
     assert "fill in these 9 places" in out.stderr.decode()  # the command already listed them
 
+    test = impact("rules", "test", "rules", cwd=tmp_path)
+    assert test.returncode == 0 and test.stdout.decode().splitlines()[-2:] == [
+        "3 skipped (disabled or deprecated rules)", "0 passed, 0 failed"]  # a stub is off until set active
+    active = folder / "copper.strike.bullish.yaml"
+    active.write_text(text.replace("status: disabled", "status: active"), encoding="utf-8")
     test = impact("rules", "test", "rules", cwd=tmp_path)
     assert test.returncode == 1 and test.stdout.decode().splitlines()[-1] == "1 passed, 2 failed"
 
