@@ -8,12 +8,14 @@ paragraphs and sentences, changing numbers, dates and asset names, and joining 3
 a document, so the text has the vocabulary, line wraps and sentence lengths of the fixtures
 without repeating one document verbatim. Deterministic (fixed seed). Written as JSONL files
 ``corpus-zh.jsonl`` and ``corpus-en.jsonl`` (``{"id", "text"}`` a line) in the gitignored
-``benchmarks/out/``; the build is skipped when the files already exist at the requested size.
+``benchmarks/out/``; the build is skipped when the files already exist at the requested size, built
+from the same rule examples and fixtures (a stamp file holds their hash).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -122,11 +124,16 @@ def build(mb: float = 20.0, out: Path = OUT, seed: int = 7) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = {"zh": out / "corpus-zh.jsonl", "en": out / "corpus-en.jsonl"}
     target = int(mb * 1_000_000)
-    if all(p.exists() for p in paths.values()) and sum(p.stat().st_size for p in paths.values()) >= target:
-        return paths
-    rnd = random.Random(seed)
     ex_zh, ex_en = _rule_examples()
     fx_zh, fx_en = _fixture_paragraphs()
+    # the corpus is rebuilt when what it is drawn from changes (rule examples, fixtures, size, seed)
+    stamp = out / ".corpus-stamp"
+    digest = hashlib.sha256(json.dumps([ex_zh, ex_en, fx_zh, fx_en, EN_TEMPLATES, mb, seed], ensure_ascii=False).encode())
+    settings = digest.hexdigest()[:16]
+    built = all(p.exists() for p in paths.values()) and sum(p.stat().st_size for p in paths.values()) >= target
+    if built and stamp.exists() and stamp.read_text() == settings:
+        return paths
+    rnd = random.Random(seed)
     # split long fixture paragraphs into sentences too, so documents mix in rule-relevant lines
     zh_sentences = [s + "。" for p in fx_zh for s in p.split("。") if s.strip()]
     en_sentences = [s.strip() + "." for p in fx_en for s in p.split(". ") if s.strip()]
@@ -165,6 +172,7 @@ def build(mb: float = 20.0, out: Path = OUT, seed: int = 7) -> dict[str, Path]:
                 handle.write(line)
                 written += len(text.encode("utf-8"))
                 n += 1
+    stamp.write_text(settings)
     return paths
 
 

@@ -30,6 +30,7 @@ Deterministic for a size and kind (fixed seed); rebuilt only when missing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -88,7 +89,15 @@ def generate(
     # nested packs: topical terms in the first NESTED rules only, the same ones in every pack
     nested_share = TOPICAL_TERMS / (TERMS_PER_RULE * NESTED)
     stamp = out / ".complete"
-    settings = json.dumps({"size": size, "seed": seed, "proportional": proportional, "generator": 3})
+    # what the pack is built from: a changed assets or modifiers file, or another corpus, rebuilds it
+    inputs = hashlib.sha256()
+    for name in ("assets.yaml", "modifiers.yaml"):
+        inputs.update((ROOT / "rules" / name).read_bytes())
+    for f in corpus_files:
+        inputs.update(f"{f.name}:{f.stat().st_size}".encode())
+    settings = json.dumps(
+        {"size": size, "seed": seed, "proportional": proportional, "generator": 3, "inputs": inputs.hexdigest()[:16]}
+    )
     if stamp.exists() and stamp.read_text() == settings:  # a pack built otherwise is rebuilt
         return out
     if out.exists():
