@@ -98,15 +98,21 @@ def test_each_listed_rule_carries_the_votes_it_cast(engine):
 def test_asking_about_one_rule_explains_it_even_without_its_terms():
     path = str(FIXTURES / "articles" / "syria-sanctions-zh.txt")
     out = subprocess.run([sys.executable, "-m", "impact.cli", "explain", path, "--rule", "sanctions.imposed.gold",
-                          "--rule", "market.glut.metals", "--rule", "inventory.build.metals", "--format", "json"],
+                          "--rule", "market.glut.metals", "--rule", "china.stimulus.metals", "--rule", "inventory.build.metals",
+                          "--format", "json"],
                          capture_output=True, timeout=120)
     assert out.returncode == 0, out.stderr
     import json
 
     why = {r["rule"]: r["why"] for r in json.loads(out.stdout)["rules"]}
-    assert list(why) == ["sanctions.imposed.gold", "market.glut.metals", "inventory.build.metals"]
+    assert list(why) == ["sanctions.imposed.gold", "market.glut.metals", "china.stimulus.metals", "inventory.build.metals"]
     assert "vetoed by '废除' (none)" in why["sanctions.imposed.gold"]
-    assert why["inventory.build.metals"] == "not fired: no term of its events is in the text"
+    assert why["market.glut.metals"] == "not fired: market.glut: no trigger term in the text (only none terms)"
+    assert why["china.stimulus.metals"] == "not fired: no term of its events is in the text"
+    # a verb of the Chinese inventory event occurs, but no 库存 next to it
+    assert "inventory.build_zh: trigger found, but condition all[0] (库存) has no term within 8 characters" in why[
+        "inventory.build.metals"
+    ]
     wrong = subprocess.run([sys.executable, "-m", "impact.cli", "explain", path, "--rule", "sanctions.impose.gold"],
                            capture_output=True, timeout=120)
     assert wrong.returncode == 2 and "did you mean 'sanctions.imposed.gold'?" in wrong.stderr.decode()
