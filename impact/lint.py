@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator
 
 from impact.errors import Problem
 from impact.loader import suggest
+from impact.matcher import _is_word_char
 from impact.regexes import RegexError, compile_regex
 from impact.schema import EXPLAIN_FIELDS, Terms, expand_terms
 
@@ -194,7 +195,7 @@ class SubjectNeedsSubjectEvents(Validator):
 
 class ExplainTemplate(Validator):
     code = "E306"
-    summary = "the `explain` template is malformed or uses an unknown field"
+    summary = "the `explain` template is malformed, uses an unknown field, a conversion (!r) or a format spec (:d)"
     bad = "explain: 'Gold falls on {trigers}'"
     good = "explain: 'Gold falls on {trigger}'"
 
@@ -422,8 +423,9 @@ class RegexBacktracking(Validator):
                 )
 
 
-def _word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+def _as_matched(term: str) -> tuple[str, bool]:
+    """(normalised text, trailing wildcard) of a term, as the matcher reads it."""
+    return _norm(term.rstrip().rstrip("*")), term.rstrip().endswith("*")
 
 
 def veto_inside(veto: str, trigger: str) -> bool:
@@ -434,18 +436,21 @@ def veto_inside(veto: str, trigger: str) -> bool:
     vetoes ``sanctions`` and 走强 vetoes 美元走强, but ``sanction`` does not veto ``sanction*``
     (which also matches 'sanctions').
     """
-    t, v = _norm(trigger.rstrip("*")), _norm(veto.rstrip("*"))
-    t_wild, v_wild = trigger.rstrip().endswith("*"), veto.rstrip().endswith("*")
+    return _inside(_as_matched(veto), _as_matched(trigger))
+
+
+def _inside(veto: tuple[str, bool], trigger: tuple[str, bool]) -> bool:
+    (v, v_wild), (t, t_wild) = veto, trigger
     if not t or not v:
         return False
     i = t.find(v)
     while i >= 0:
         j = i + len(v)
-        starts = not _word_char(v[0]) or i == 0 or not _word_char(t[i - 1])
-        if v_wild or not _word_char(v[-1]):
+        starts = not _is_word_char(v[0]) or i == 0 or not _is_word_char(t[i - 1])
+        if v_wild or not _is_word_char(v[-1]):
             ends = True
         elif j < len(t):
-            ends = not _word_char(t[j])
+            ends = not _is_word_char(t[j])
         else:
             ends = not t_wild  # 'sanction*' may have matched 'sanctions', which 'sanction' does not
         if starts and ends:
@@ -463,10 +468,11 @@ class TriggerVetoed(Validator):
     def check(self, index: "RuleIndex") -> Iterator[Problem]:
         for name, event in index.events.items():
             # the matcher reads every term alike whatever its list's language
-            triggers = [t for lang in ("zh", "en") for t, _ in _expanded(index, event.terms, lang)]
+            triggers = [(t, _as_matched(t)) for lang in ("zh", "en") for t, _ in _expanded(index, event.terms, lang)]
             for lang in ("zh", "en"):
                 for term, k in _expanded(index, event.none, lang):
-                    hit = next((t for t in triggers if veto_inside(term, t)), None)
+                    veto = _as_matched(term)
+                    hit = next((t for t, matched in triggers if veto[0] in matched[0] and _inside(veto, matched)), None)
                     if hit is None:
                         continue
                     if _norm(hit) == _norm(term):

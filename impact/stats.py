@@ -8,7 +8,8 @@ Labels come from one field of each JSONL record, read through a small mapping (`
 ========== ======== ==============================================================================
 field      kind     meaning
 ========== ======== ==============================================================================
-labels     assets   ``{"gold": "bullish", ...}``; an asset missing from the mapping has no view
+labels     assets   ``{"gold": "bullish", "XAU": "Bearish", ...}``: any name of an asset in the rules, a
+                    direction in any case; an asset missing from the mapping (or null) has no view
 stance     value    FOMC stance: hawkish -> usd bullish, dovish -> usd bearish, neutral -> no view
 gold_15m   value    gold's 15-minute move: 1 -> bullish, -1 -> bearish, 0 -> flat (left out of
                     precision and coverage; the base rate is reported)
@@ -369,7 +370,10 @@ def corpus_stats(
         if not scheme_decided:
             scheme = scheme_for(labels, record, label_map)
             if scheme is not None and scheme.kind == "value":  # --label-map hawkish=DXY:bullish names usd
-                values = {k: None if v is None else (asset_of(v[0]), v[1]) for k, v in scheme.values.items()}
+                try:
+                    values = {k: None if v is None else (asset_of(v[0]), v[1]) for k, v in scheme.values.items()}
+                except InputError as exc:
+                    raise InputError(f"labels of field {scheme.field!r}: {exc}") from None
                 scheme = LabelScheme(scheme.field, scheme.kind, values, scheme.events)
             scheme_decided = True
         n_docs += 1
