@@ -248,18 +248,25 @@ def validation_problems(exc: ValidationError, node: yaml.Node | None, path: str)
         if err["type"] == "extra_forbidden":
             close = difflib.get_close_matches(str(loc[-1]), _known_fields(RuleFile, loc), n=1, cutoff=0.6)
             misspelt.update((loc[:-1], c) for c in close)
-    problems: list[Problem] = []
-    seen: set[tuple[int, int, str]] = set()  # one problem per position and code (unions report each branch)
+    # one problem per position and code: unions report each branch, a node reused through a YAML
+    # alias is reported once; the keys missing from one mapping are listed in one problem
+    found: dict[tuple[int, int, str], Problem] = {}
+    missing: dict[tuple[int, int, str], list[str]] = {}
     for err in errors:
         loc = _document_loc(err)
         if err["type"] == "missing" and (loc[:-1], loc[-1]) in misspelt:
             continue
         target, code, msg = _describe(err, loc, node)
         problem = _problem(path, target, code, msg) if target is not None else Problem(path, 1, 1, code, msg)
-        if (problem.line, problem.col, problem.code) not in seen:
-            seen.add((problem.line, problem.col, problem.code))
-            problems.append(problem)
-    return problems
+        at = (problem.line, problem.col, problem.code)
+        if err["type"] == "missing" and at in missing and repr(loc[-1]) not in missing[at]:
+            missing[at].append(repr(loc[-1]))
+            found[at] = Problem(path, problem.line, problem.col, code, f"missing required keys {', '.join(missing[at])}")
+        elif at not in found:
+            found[at] = problem
+            if err["type"] == "missing":
+                missing[at] = [repr(loc[-1])]
+    return list(found.values())
 
 
 def _document_loc(err: Any) -> tuple[Any, ...]:

@@ -300,3 +300,9 @@ def test_a_scaffolded_rule_gives_no_signal_until_it_is_set_active(tmp_path):
     rules = {ev.rule for s in Engine(load_ruleset(folder)).evaluate(text).with_evidence() for ev in s.evidence}
     assert "sanctions.lifted.gold" in rules and "sanctions.lifted.usd" not in rules
     assert [p.code for p in done.todo] == ["W409"] * 6
+
+
+def test_every_key_missing_from_a_rule_is_listed_at_once(tmp_path):
+    text = EVENT + "rules:\n  - id: copper.strike.bullish\n    when: {all: [copper.strike]}\n"
+    assert lint_one(tmp_path, text) == [
+        "mine.yaml:6:5: E202 missing required keys 'description', 'then', 'rationale', 'explain'"]
