@@ -47,10 +47,50 @@ def _clean(value: Any) -> Any:
     return value
 
 
+class _Unwritable(ValueError):
+    """A value that JSON output cannot carry (a lone surrogate, which UTF-8 cannot encode)."""
+
+
+def _json_safe(value: Any, field: str) -> Any:
+    """An id or source as the results can carry it: JSON's own types as they are, an infinite
+    float or a value of a type JSON lacks (a Parquet timestamp, decimal, bytes) as text.
+
+    A lone surrogate (``"\\ud800"`` in JSON text) cannot be written as UTF-8: ``_Unwritable``.
+    """
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy arrays and scalars
+        value = value.tolist()
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Unwritable(f"'{field}' is bytes that are not UTF-8 (at byte {exc.start})") from None
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise _Unwritable(f"'{field}' holds a lone surrogate (U+{ord(value[exc.start]):04X}) "
+                              f"at character {exc.start}, which UTF-8 cannot carry") from None
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v, field) for v in value]
+    if isinstance(value, dict):
+        return {str(_json_safe(k, field)): _json_safe(v, field) for k, v in value.items()}
+    if hasattr(value, "isoformat"):  # datetime, date, pandas Timestamp
+        return value.isoformat()
+    return str(value)  # Decimal and whatever else a column may hold
+
+
 def _from_mapping(line: int, obj: Any) -> Record:
     if not isinstance(obj, dict):
         return Record(line, line, error=f"record is a JSON {type(obj).__name__}, not an object")
-    rid = _clean(obj.get("id"))
+    try:
+        rid = _json_safe(_clean(obj.get("id")), "id")
+    except _Unwritable as exc:
+        return Record(line, line, error=str(exc))
     if isinstance(rid, float) and rid.is_integer():  # an integer id column with a null reads as float64
         rid = int(rid)
     rid = line if rid is None else rid
@@ -59,7 +99,11 @@ def _from_mapping(line: int, obj: Any) -> Record:
     text = obj["text"]
     if not isinstance(text, str):
         return Record(line, rid, error=f"'text' must be a string, not {type(text).__name__}")
-    return Record(line, rid, text, _clean(obj.get("published_at")), _clean(obj.get("source")))
+    try:
+        source = _json_safe(_clean(obj.get("source")), "source")
+    except _Unwritable as exc:
+        return Record(line, rid, error=str(exc))
+    return Record(line, rid, text, _clean(obj.get("published_at")), source)
 
 
 # -- JSON lines ----------------------------------------------------------------------------------
@@ -339,6 +383,35 @@ def evaluate_records(engine: Any, records: Iterable[Record]) -> Iterator[dict[st
         yield result
 
 
+def evaluated_lines(engine: Any, records: Iterable[Record]) -> Iterator[tuple[dict[str, Any], bytes]]:
+    """:func:`evaluate_records` with each result's JSON line as UTF-8: a result that cannot be
+    written (text from the input that UTF-8 cannot carry, such as a lone surrogate in a cited
+    sentence) comes out as an error record in its place, and the run goes on."""
+    for rec in records:
+        for result in evaluate_records(engine, (rec,)):
+            try:
+                yield result, (json.dumps(result, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+            except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+                reason = f"the result cannot be written as JSON: {type(exc).__name__}: {exc}"
+                rid = result["id"] if _writable(result["id"]) else rec.line
+                error = {"id": rid, "line": rec.line, "error": reason}
+                yield error, (json.dumps(error, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _writable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def flat_columns(assets: list[str]) -> list[str]:
+    """The columns of :func:`flat_row`, in its order (the header of a batch with no records too)."""
+    return ["id", "published_at", "error", *(f"{a}_{k}" for a in assets for k in ("direction", "score")),
+            "signals", "undecided"]
+
+
 def flat_row(result: dict[str, Any], assets: list[str]) -> dict[str, Any]:
     """A result as one flat row: per asset direction and score, the signals as JSON.
 
@@ -401,7 +474,7 @@ def _evaluated_jsonl(path: str) -> list[dict[str, Any]] | None:
                 raise InputError(f"{path}:{item.number}: {item.error}")
             if not isinstance(item.value, dict):
                 raise InputError(f"{path}:{item.number}: a result must be a JSON object")
-            results.append(item.value)
+            results.append(_checked(item.value, f"{path}:{item.number}"))
     return results
 
 
@@ -456,4 +529,29 @@ def _unflatten(cells: dict[str, Any], where: str) -> dict[str, Any]:
             raise InputError(f"{where}: the '{column}' column is not a JSON list")
         if value or column == "signals":
             result[column] = value
+    return _checked(result, where)
+
+
+def _checked(result: dict[str, Any], where: str) -> dict[str, Any]:
+    """``result`` when its signals and undecided assets read as a report's do; else an InputError
+    of one line naming ``where`` (the file and line) and the first field that is wrong."""
+    from pydantic import ValidationError
+
+    from impact.report import Signal, Undecided
+
+    if "error" in result:
+        return result
+    for column, model in (("signals", Signal), ("undecided", Undecided)):
+        items = result.get(column) or []
+        if not isinstance(items, list):
+            raise InputError(f"{where}: '{column}' is not a JSON list")
+        for i, item in enumerate(items):
+            try:
+                model.model_validate(item)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                field = ".".join(str(part) for part in (column, i, *first["loc"]))
+                more = exc.error_count() - 1
+                raise InputError(f"{where}: {field}: {first['msg']}"
+                                 + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")) from None
     return result

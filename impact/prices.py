@@ -34,6 +34,8 @@ PRICE_NAMES = ("close", "adj close", "adj_close", "adjclose", "close_price", "cl
                "value", "settle", "收盘价", "收盘", "价格")
 _DOTTED_DATE = re.compile(r"^\s*(\d{4})[./](\d{1,2})[./](\d{1,2})")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+# a time of day and the UTC offset after it: the offset is dropped, the date as written is the session's
+_UTC_OFFSET = re.compile(r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$")
 
 
 @dataclass(frozen=True)
@@ -79,14 +81,20 @@ def _pick(columns: list[str], wanted: str | None, names: tuple[str, ...], what: 
 
 
 def _parse_dates(values: "pd.Series") -> "pd.Series":
+    """Session dates as written: a time and its UTC offset, if any, are dropped (``2025-07-01T00:00
+    +08:00`` is the session of 1 July, also in a file whose rows carry different offsets)."""
     import pandas as pd
 
     text = values.astype("string").str.strip()
     dotted = text.str.match(_DOTTED_DATE.pattern, na=False)
     if dotted.any():
         text = text.where(~dotted, text.str.replace(_DOTTED_DATE.pattern, r"\1-\2-\3", regex=True))
+    text = text.str.replace(_UTC_OFFSET.pattern, r"\1", regex=True)
     compact = text.str.fullmatch(r"\d{8}", na=False)
-    out = pd.to_datetime(text.where(~compact), errors="coerce", format="mixed")
+    try:
+        out = pd.to_datetime(text.where(~compact), errors="coerce", format="mixed")
+    except ValueError:  # offsets written in a way not stripped above, and not all the same
+        out = pd.to_datetime(text.where(~compact), errors="coerce", format="mixed", utc=True)
     if compact.any():
         out = out.where(~compact, pd.to_datetime(text.where(compact), format="%Y%m%d", errors="coerce"))
     if getattr(out.dt, "tz", None) is not None:
@@ -160,6 +168,7 @@ def read_prices(
         pcol = numeric[0]
 
     dates = _parse_dates(frame[dcol])
+    _check_date_range(dates, frame[dcol], shown)
     prices = _parse_numbers(frame[pcol], sep)
     keep = dates.notna() & prices.notna() & (prices > 0)
     if drop_weekends:
@@ -171,6 +180,22 @@ def read_prices(
     if series.empty:
         raise InputError(f"{shown}: no rows with both a date ({dcol!r}) and a positive price ({pcol!r})")
     return PriceSeries(series, shown, dcol, pcol, sep, int(len(frame) - len(series)))
+
+
+def _check_date_range(dates: "pd.Series", written: "pd.Series", path: str) -> None:
+    """Dates outside pandas' nanosecond range (1677-09-22 .. 2262-04-11, where sessions are
+    aligned) are an InputError naming the first one: a year such as 3000 is a typo to fix, not a
+    row to drop unseen."""
+    import pandas as pd
+
+    bad = dates.notna() & ((dates < pd.Timestamp.min.ceil("D")) | (dates > pd.Timestamp.max.floor("D")))
+    if bad.any():
+        first = int(bad.to_numpy().argmax())
+        more = int(bad.sum()) - 1
+        line = first + 2  # the header is line 1 (a file with blank lines between rows numbers from there)
+        raise InputError(f"{path}:{line}: date {written.iloc[first]!r} is outside the dates a price series can "
+                         f"hold ({pd.Timestamp.min.ceil('D'):%Y-%m-%d} .. {pd.Timestamp.max.floor('D'):%Y-%m-%d})"
+                         + (f"; {more:,} more such rows" if more else ""))
 
 
 def parse_close_time(value: str | dtime) -> dtime:

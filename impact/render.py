@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -10,12 +11,15 @@ from rich.text import Text
 from impact.report import Evidence, Report
 
 COLOURS = {"bullish": "green", "bearish": "red", "neutral": "yellow"}
+# the line breaks a sentence may be wrapped over, each shown as a space (one character for one,
+# so that offsets into the sentence still hold)
+_ONE_LINE = str.maketrans({c: " " for c in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
 ARROWS = {"bullish": "▲", "bearish": "▼", "neutral": "◆"}
 
 
 def cited(ev: Evidence) -> Text:
     """The sentence with the trigger span highlighted (offsets are into the original input)."""
-    text = Text(ev.sentence.replace("\n", " "))
+    text = Text(ev.sentence.translate(_ONE_LINE))
     a, b = ev.trigger.start - ev.start, ev.trigger.end - ev.start
     if 0 <= a < b <= len(ev.sentence):
         text.stylize(f"bold {COLOURS[ev.direction]} reverse", a, b)
@@ -30,7 +34,7 @@ def table(report: Report) -> Group:
     title = f"{doc.id or 'document'} · {doc.language} · {doc.chars:,} chars · rules {report.ruleset}"
     if not report.signals and not report.undecided:
         return Group(Text(title, style="dim"), Text("No signals: no rule found a view on the declared assets."))
-    summary = Table(title=title, title_justify="left", expand=False)
+    summary = Table(title=Text(title), title_justify="left", expand=False)
     summary.add_column("asset", style="bold")
     summary.add_column("view")
     summary.add_column("score", justify="right")
@@ -56,10 +60,10 @@ def table(report: Report) -> Group:
     parts: list = [summary] if report.signals or report.undecided else []
     for s in report.signals:
         colour = COLOURS[s.direction]
-        title = f"[bold]{s.asset}[/] [{colour}]{s.direction} {s.score:+.2f}[/]"
+        title = f"[bold]{escape(s.asset)}[/] [{colour}]{s.direction} {s.score:+.2f}[/]"
         parts.append(Panel(_evidence_table(s.evidence), title=title, title_align="left"))
     for u in report.undecided:
-        title = f"[bold]{u.asset}[/] no call, lean {u.score:+.2f}"
+        title = f"[bold]{escape(u.asset)}[/] no call, lean {u.score:+.2f}"
         body = Group(Text(f"No call: {u.reason}.", style="italic"), _evidence_table(u.evidence))
         parts.append(Panel(body, title=title, title_align="left", border_style=NO_CALL))
     return Group(*parts)
@@ -98,7 +102,7 @@ def markdown(report: Report) -> str:
         lines += ["", f"## {asset}: {heading}", ""]
         for ev in evidence:
             a, b = ev.trigger.start - ev.start, ev.trigger.end - ev.start
-            sent = ev.sentence.replace("\n", " ")
+            sent = ev.sentence.translate(_ONE_LINE)
             quoted = sent[:a] + "**" + sent[a:b] + "**" + sent[b:] if 0 <= a < b <= len(sent) else sent
             mods = f", {', '.join(ev.modifiers)}" if ev.modifiers else ""
             counted = "" if ev.counted else ", not counted"

@@ -11,7 +11,6 @@ factors of its weight and the resolve formula that turned the votes into the net
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from typing import Any, Collection
@@ -272,13 +271,9 @@ def why_not(engine: Engine, rule_id: str, text: str) -> str:
     return entry["why"]
 
 
-def render_trace(
-    tr: Trace, engine: Engine, console: Console, fmt: str = "table", rules: Collection[str] | None = None
-) -> None:
+def render_trace(tr: Trace, engine: Engine, console: Console, rules: Collection[str] | None = None) -> None:
+    """The trace as tables for people (``--format json`` is :func:`trace_dict`, written as it is)."""
     data = trace_dict(tr, engine, rules)
-    if fmt == "json":
-        console.print_json(json.dumps(data, ensure_ascii=False))
-        return
     from impact.render import table
 
     console.print(table(tr.report))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -148,13 +149,16 @@ def test_news_is_not_read_as_results(tmp_path):
 
 
 def test_a_flat_results_csv_is_read_back(tmp_path):
+    signal = {"asset": "gold", "direction": "bullish", "score": 0.5,
+              "votes": {"bullish": 0.5, "bearish": 0.0, "neutral": 0.0}, "evidence": []}
+    cell = json.dumps([signal]).replace('"', '""')
     path = write(tmp_path, "r.csv", (
         'id,published_at,error,gold_direction,gold_score,signals\n'
-        'a1,2025-07-01T03:31:00Z,,bullish,0.5,"[{""asset"": ""gold"", ""direction"": ""bullish""}]"\n'
+        f'a1,2025-07-01T03:31:00Z,,bullish,0.5,"{cell}"\n'
         '2,,empty line,,,\n'
     ).encode())
     assert read_evaluated(str(path)) == [
-        {"id": "a1", "published_at": "2025-07-01T03:31:00Z", "signals": [{"asset": "gold", "direction": "bullish"}]},
+        {"id": "a1", "published_at": "2025-07-01T03:31:00Z", "signals": [signal]},
         {"id": "2", "published_at": None, "error": "empty line"},
     ]
 

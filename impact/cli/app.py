@@ -2,7 +2,11 @@
 
 Exit codes: 0 ran; 1 lint/test failures or a ``--fail-on`` hit; 2 usage, configuration, rule or
 input errors. A reader that closes standard output early (``impact evaluate big.jsonl | head -1``)
-ends the command quietly with 0, as ``head`` got what it asked for; nothing is printed.
+ends the command quietly with 0, as ``head`` got what it asked for; nothing is printed; but 1
+when a ``--fail-on`` hit was already found (:func:`closed_pipe_keeps_hits`).
+
+Results written to stdout in JSON, CSV or Markdown are UTF-8 whatever the locale (:func:`write_out`);
+``-o`` files are replaced whole once the run succeeds (:func:`replacing_output`).
 """
 
 from __future__ import annotations
@@ -38,8 +42,44 @@ def stderr() -> Console:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    stderr().print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    """``error: message`` on stderr; the message is shown as it is (file names may hold ``[x]``)."""
+    from rich.markup import escape
+
+    stderr().print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
     return typer.Exit(code)
+
+
+def write_out(data: str | bytes) -> None:
+    """Results on stdout as UTF-8, whatever the locale's encoding: JSON, CSV and Markdown are UTF-8
+    text, and a latin-1 terminal setting must not stop a batch at its first Chinese character."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:  # a test's capture: text only
+        out.write(data if isinstance(data, str) else data.decode("utf-8"))
+        return
+    out.flush()  # what was printed as text before comes first
+    buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextmanager
+def closed_pipe_keeps_hits(hits: Callable[[], str | None]) -> Iterator[None]:
+    """Writing results to stdout: when the reader closes it early (``... | head``), exit 1 if
+    ``hits()`` names a --fail-on hit already found, else let the quiet exit 0 of
+    :func:`handle_errors` happen."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        found = hits()
+        if found is None:
+            raise
+        silence_stdout()
+        raise fail_on_hit(found) from None
+    except SystemExit as exc:
+        found = hits() if isinstance(exc.__context__, BrokenPipeError) else None  # rich exits 1 on a closed pipe
+        if found is None:
+            raise
+        raise fail_on_hit(found) from None
 
 
 def handle_errors(func: F) -> F:
@@ -52,7 +92,7 @@ def handle_errors(func: F) -> F:
             result = func(*args, **kwargs)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
             return result
-        except typer.Exit:
+        except (typer.Exit, typer.BadParameter):  # click says what was wrong with the options, exit 2
             raise
         except BrokenPipeError:
             raise _stdout_closed() from None
@@ -96,24 +136,63 @@ def _stdout_closed() -> typer.Exit:
     return typer.Exit(0)
 
 
+def _new_file_mode() -> int:
+    """The mode ``open()`` gives a new file: 0o666 less the umask (read by setting it, the only
+    portable way; the CLI runs one thread)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _output_target(path: str) -> tuple[str, "os.stat_result | None"]:
+    """The file an output path names (symbolic links followed) and its status, None if it is new."""
+    from impact.errors import InputError
+
+    target = os.path.realpath(path)
+    try:
+        return target, os.stat(target)
+    except FileNotFoundError:
+        return target, None
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 @contextmanager
 def replacing_output(path: str, binary: bool = False) -> Iterator[Any]:
     """A results file written beside ``path`` and moved over it only when the run succeeds: a
-    failed run leaves an existing file as it was."""
+    failed run leaves an existing file as it was.
+
+    A symbolic link keeps pointing where it did (the file it names is the one replaced); the new
+    file keeps the old one's permissions, or gets those of any new file (the umask). What is not a
+    regular file, such as a FIFO or ``/dev/stdout``, is written to directly: there is nothing to
+    keep and nothing to replace.
+    """
+    import stat
     import tempfile
 
     from impact.errors import InputError
 
-    folder = os.path.dirname(os.path.abspath(path))
+    target, existing = _output_target(path)
+    mode, kwargs = ("wb", {}) if binary else ("w", {"encoding": "utf-8"})
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        try:
+            direct = open(target, mode, **kwargs)
+        except OSError as exc:
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        with direct:
+            yield direct
+        return
     try:
-        fd, partial = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".partial")
+        fd, partial = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.",
+                                       suffix=".partial")
+        os.chmod(partial, stat.S_IMODE(existing.st_mode) if existing is not None else _new_file_mode())
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    handle = os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"}))
+    handle = os.fdopen(fd, mode, **kwargs)
     try:
         yield handle
         handle.close()
-        os.replace(partial, path)
+        os.replace(partial, target)
     finally:
         handle.close()
         if os.path.exists(partial):
@@ -122,15 +201,22 @@ def replacing_output(path: str, binary: bool = False) -> Iterator[Any]:
 
 def check_writable(path: str) -> None:
     """Fail before the work when ``path`` cannot be written (for writers that open it themselves)."""
+    import stat
+
     from impact.errors import InputError
 
-    existed = os.path.exists(path)
+    target, existing = _output_target(path)
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        # opening a FIFO would wait for its reader and then hand it an early end of file
+        if not os.access(target, os.W_OK):
+            raise InputError(f"cannot write {path}: Permission denied")
+        return
     try:
-        open(path, "ab").close()  # appending truncates nothing
+        open(target, "ab").close()  # appending truncates nothing
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    if not existed:
-        os.remove(path)
+    if existing is None:
+        os.remove(target)
 
 
 def canonical_asset(name: str, engine: Any) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 from contextlib import nullcontext
@@ -17,11 +16,12 @@ from impact.cli.app import (
     FailOn,
     app,
     check_writable,
+    closed_pipe_keeps_hits,
     fail_on_hit,
     handle_errors,
     replacing_output,
-    silence_stdout,
     stderr,
+    write_out,
 )
 
 
@@ -59,7 +59,7 @@ def evaluate(
     With --fail-on, every record is still written; then the command exits 1 if any record hit
     (error records never do) and says on stderr how many and which.
     """
-    from impact.batch import evaluate_records, flat_row, read_records
+    from impact.batch import evaluated_lines, flat_row, read_records
     from impact.engine import Engine
     from impact.errors import InputError
 
@@ -79,12 +79,19 @@ def evaluate(
     n = errors = 0
     hit_ids: list[str] = []
     rows = []
-    # the results go to a file beside the output, moved over it when the run succeeds: a failed
-    # run leaves an existing output as it was
-    try:
-        with replacing_output(output) if output and not flat else nullcontext(sys.stdout) as out:
+
+    def hits_so_far() -> Optional[str]:
+        return f"{len(hit_ids)} of the first {n} records, before the output was closed" if hit_ids else None
+
+    # a reader closing stdout early (`... --fail-on any | head`) still fails the check when a hit
+    # was written before it did; without a hit that is a quiet exit 0 (impact.cli.app)
+    with closed_pipe_keeps_hits(hits_so_far):
+        # the results go to a file beside the output, moved over it when the run succeeds: a
+        # failed run leaves an existing output as it was
+        with replacing_output(output, binary=True) if output and not flat else nullcontext() as out:
+            write = out.write if out is not None else write_out
             records = read_records(input, fmt)  # type: ignore[arg-type]
-            for result in evaluate_records(engine, _progress(records, quiet)):
+            for result, line in evaluated_lines(engine, _progress(records, quiet)):
                 n += 1
                 errors += "error" in result
                 if failing and "error" not in result and failing.hits((s["asset"], s["direction"]) for s in result["signals"]):
@@ -92,23 +99,19 @@ def evaluate(
                 if flat:
                     rows.append(flat_row(result, engine.assets))
                 else:
-                    out.write(json.dumps(result, ensure_ascii=False) + "\n")
-    except BrokenPipeError:
-        if not hit_ids:
-            raise  # the reader went away: a quiet exit 0 (impact.cli.app)
-        # a hit was written before the reader went away: a check like `... --fail-on any | head`
-        # must still fail
-        silence_stdout()
-        raise fail_on_hit(f"{len(hit_ids)} of the first {n} records, before the output was closed") from None
-    if flat:
-        import pandas as pd
+                    write(line)
+        if flat:
+            import pandas as pd
 
-        frame = pd.DataFrame(rows)
-        if not output:
-            frame.to_csv(sys.stdout, index=False)
-        else:
-            with replacing_output(output, binary=format is OutFormat.parquet) as handle:
-                (frame.to_csv if format is OutFormat.csv else frame.to_parquet)(handle, index=False)
+            from impact.batch import flat_columns
+
+            # the columns even without a row: an empty batch is still a results file others can read
+            frame = pd.DataFrame(rows, columns=flat_columns(engine.assets))
+            if not output:
+                write_out(frame.to_csv(index=False))
+            else:
+                with replacing_output(output, binary=format is OutFormat.parquet) as handle:
+                    (frame.to_csv if format is OutFormat.csv else frame.to_parquet)(handle, index=False)
     stderr().print(f"{n} records, {errors} errors", style="dim")
     if hit_ids:
         shown = ", ".join(hit_ids[:5]) + (", ..." if len(hit_ids) > 5 else "")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from typing import Optional
 
 import typer
 from rich.console import Console
 
-from impact.cli.app import FAIL_ON_HELP, FailOn, app, fail_on_hit, handle_errors, read_text_arg
+from impact.cli.app import (
+    FAIL_ON_HELP,
+    FailOn,
+    app,
+    closed_pipe_keeps_hits,
+    fail_on_hit,
+    handle_errors,
+    read_text_arg,
+    write_out,
+)
 
 
 class ExplainFormat(str, Enum):
@@ -39,12 +49,14 @@ def explain(
     """
     from impact.engine import Engine
 
+    if (trace or rule) and format is ExplainFormat.markdown:
+        raise typer.BadParameter("--trace and --rule show a table or json, not markdown", param_hint="'--format'")
     text = read_text_arg(path)
     engine = Engine.from_path(rules)
     failing = FailOn.parse(fail_on, engine)
     ident = doc_id if doc_id is not None else (None if path == "-" else path)
     if trace or rule:
-        from impact.trace import render_trace
+        from impact.trace import render_trace, trace_dict
 
         if rule:
             known = [r.id for r in engine.ruleset.rules]
@@ -55,28 +67,35 @@ def explain(
 
                     raise fail(f"no rule {rule_id!r}{suggest(rule_id, known)}")
         result = engine.trace(text, doc_id=ident, published_at=published_at)
-        render_trace(result, engine, Console(), format.value, rule or None)
-        _check(failing, result.report)
-        return
-    report = engine.evaluate(text, doc_id=ident, published_at=published_at)
-    if format is ExplainFormat.json:
-        typer.echo(report.to_json(indent=2))
-    elif format is ExplainFormat.markdown:
-        from impact.render import markdown
-
-        typer.echo(markdown(report), nl=False)
+        hits = _hits(failing, result.report)  # known before the output: a reader closing it early loses no hit
+        with closed_pipe_keeps_hits(lambda: hits):
+            if format is ExplainFormat.json:
+                # plain json.dumps: rich's JSON highlighting takes minutes and gigabytes on a long page
+                write_out(json.dumps(trace_dict(result, engine, rule or None), ensure_ascii=False, indent=2) + "\n")
+            else:
+                render_trace(result, engine, Console(), rule or None)
     else:
-        from impact.render import print_report
+        report = engine.evaluate(text, doc_id=ident, published_at=published_at)
+        hits = _hits(failing, report)
+        with closed_pipe_keeps_hits(lambda: hits):
+            if format is ExplainFormat.json:
+                write_out(report.to_json(indent=2) + "\n")
+            elif format is ExplainFormat.markdown:
+                from impact.render import markdown
 
-        print_report(report, Console())
-    _check(failing, report)
+                write_out(markdown(report))
+            else:
+                from impact.render import print_report
+
+                print_report(report, Console())
+    if hits:
+        raise fail_on_hit(hits)
 
 
-def _check(failing: Optional[FailOn], report) -> None:
-    """Exit 1 naming the signals that --fail-on matches, if any."""
+def _hits(failing: Optional[FailOn], report) -> Optional[str]:
+    """The signals that --fail-on matches, as the stderr line names them; None without a hit."""
     if failing is None:
-        return
+        return None
     scores = {s.asset: s.score for s in report.signals}
     hits = failing.hits((s.asset, s.direction) for s in report.signals)
-    if hits:
-        raise fail_on_hit(", ".join(f"{a} {d} ({scores[a]:+.2f})" for a, d in hits))
+    return ", ".join(f"{a} {d} ({scores[a]:+.2f})" for a, d in hits) if hits else None

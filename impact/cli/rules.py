@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from impact.cli.app import handle_errors, rules_app, stderr
 
@@ -18,10 +19,27 @@ class TextOrJson(str, Enum):
     json = "json"
 
 
+def _rule_path(path: Optional[str]) -> Optional[str]:
+    """A rule folder, or a file with a rule file's suffix: anything else is a usage error (exit 2)."""
+    from impact.collection import RULE_SUFFIXES
+
+    if path is None:
+        return None
+    target = Path(path)
+    if not target.exists():
+        raise typer.BadParameter(f"{path}: no such rule file or folder")
+    if target.is_file() and target.suffix.lower() not in RULE_SUFFIXES:
+        raise typer.BadParameter(f"{path}: not a rule file (rule files end in {' or '.join(RULE_SUFFIXES)})")
+    return path
+
+
+RULE_PATH_ARG = typer.Argument(None, help="rule folder or file (default: the bundled pack)", callback=_rule_path)
+
+
 @rules_app.command("lint")
 @handle_errors
 def lint(
-    path: Optional[str] = typer.Argument(None, help="rule folder or file (default: the bundled pack)"),
+    path: Optional[str] = RULE_PATH_ARG,
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f"),
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="codes to leave out, e.g. W401 or W* (repeatable)"),
     strict: bool = typer.Option(False, "--strict", help="warnings fail too (exit 1)"),
@@ -48,10 +66,6 @@ def lint(
             if v.code == code:
                 typer.echo(f"  bad:  {v.bad}\n  good: {v.good}")
         return
-    if path is not None and not Path(path).exists():
-        from impact.cli.app import fail
-
-        raise fail(f"{path}: no such rule file or folder")
     skip = [c for item in ignore or [] for c in item.split(",") if c.strip()]
     problems = lint_path(path, skip)
     errors = [p for p in problems if p.severity == "error"]
@@ -70,7 +84,7 @@ def lint(
 @rules_app.command("test")
 @handle_errors
 def test(
-    path: Optional[str] = typer.Argument(None, help="rule folder or file (default: the bundled pack)"),
+    path: Optional[str] = RULE_PATH_ARG,
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f"),
     rule: Optional[list[str]] = typer.Option(None, "--rule", help="only these rule ids (repeatable)"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="list passing rules and examples too"),
@@ -125,7 +139,7 @@ def test(
             where = engine.ruleset.rule_where[rule_id]
             mark = "[red]FAIL[/]" if bad else "[green]PASS[/]"
             ok = sum(r.passed for r in rs)
-            con.print(f"{mark} {rule_id} ({where.path}:{where.line}): {ok} of {len(rs)} examples pass")
+            con.print(f"{mark} {escape(f'{rule_id} ({where.path}:{where.line})')}: {ok} of {len(rs)} examples pass")
             for r in rs:
                 if r.passed and not verbose:
                     continue

@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from impact.cli.app import app, canonical_asset, check_writable, handle_errors, replacing_output, stderr
+from impact.cli.app import app, canonical_asset, check_writable, handle_errors, replacing_output, stderr, write_out
 
 
 class TableFormat(str, Enum):
@@ -36,7 +36,59 @@ DATE_COL_OPT = typer.Option(None, "--date-column", help="date column (default: d
 SEP_OPT = typer.Option(None, "--separator", help="CSV separator (default: detected among , ; tab |)")
 CLOSE_OPT = typer.Option("15:00", "--close-time", help="the session's close, HH:MM in --tz (SHFE day session: 15:00)")
 TZ_OPT = typer.Option("Asia/Shanghai", "--tz", help="time zone of --close-time")
-HALF_LIFE_OPT = typer.Option("3D", "--half-life", help="decay half-life of a signal's weight (pandas Timedelta: 12h, 3D)")
+
+
+def _duration(value: str) -> str:
+    """A positive pandas Timedelta (12h, 3D), checked when the options are read."""
+    import pandas as pd
+
+    try:
+        positive = pd.Timedelta(value) > pd.Timedelta(0)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a duration; e.g. 12h, 3D, 2W") from None
+    if not positive:
+        raise typer.BadParameter(f"{value!r}: a duration must be positive")
+    return value
+
+
+def _frequency(value: str) -> str:
+    """A positive pandas frequency (D, W, h, ME), checked when the options are read."""
+    from pandas.tseries.frequencies import to_offset
+
+    try:
+        offset = to_offset(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a pandas frequency; e.g. D, W, h, ME") from None
+    if offset.n <= 0:
+        raise typer.BadParameter(f"{value!r}: a period must be positive")
+    return value
+
+
+def _bases(values: Optional[list[str]]) -> Optional[list[str]]:
+    from impact.resolve import BASIS
+
+    for value in values or ():
+        if value not in BASIS:
+            raise typer.BadParameter(f"{value!r} is no basis; bases: {', '.join(sorted(BASIS))}")
+    return values
+
+
+def _output_format(format: TableFormat, output: Optional[str]) -> TableFormat:
+    """The format to write: a table is for the terminal, so with --output the file's suffix
+    (.json, .csv) decides unless --format says json or csv."""
+    from pathlib import Path
+
+    if output is None or format is not TableFormat.table:
+        return format
+    suffix = Path(output).suffix.lower().lstrip(".")
+    if suffix in (TableFormat.json.value, TableFormat.csv.value):
+        return TableFormat(suffix)
+    raise typer.BadParameter(f"{output}: a table is not written to a file; give --format json or csv, "
+                             "or a file name ending in .json or .csv", param_hint="'--output'")
+
+
+HALF_LIFE_OPT = typer.Option("3D", "--half-life", callback=_duration,
+                             help="decay half-life of a signal's weight (pandas Timedelta: 12h, 3D)")
 
 
 def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=None):
@@ -129,11 +181,12 @@ def _emit(frame, format: TableFormat, output: Optional[str]) -> None:
         text = frame.to_csv(index=False)
     else:
         return
+    text = text if text.endswith("\n") else text + "\n"
     if output:
         with replacing_output(output) as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
+            handle.write(text)
     else:
-        typer.echo(text.rstrip("\n"))
+        write_out(text)
 
 
 @app.command()
@@ -144,16 +197,17 @@ def study(
     asset: str = typer.Option(..., "--asset", "-a", help="the asset the prices are of (gold, copper, usd, ...)"),
     horizons: str = typer.Option("1,5,20", "--horizons", help="forward horizons in sessions; 0 = the reaction in the news' own session"),
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table, json or csv"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="write json/csv here instead of stdout"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="write json/csv here instead of stdout (with the table format: as the suffix, .json or .csv, says)"),
     price_column: Optional[str] = PRICE_COL_OPT,
     date_column: Optional[str] = DATE_COL_OPT,
     separator: Optional[str] = SEP_OPT,
     close_time: str = CLOSE_OPT,
     tz: str = TZ_OPT,
     unit: Unit = typer.Option(Unit.session, "--unit", help="session: one observation per rule and session; signal: per document"),
-    max_stale: str = typer.Option("7D", "--max-stale", help="leave out news whose next priced session is further away"),
+    max_stale: str = typer.Option("7D", "--max-stale", callback=_duration,
+                                  help="leave out news whose next priced session is further away"),
     min_n: int = typer.Option(1, "--min-n", help="hide rows with fewer observations"),
-    exclude_basis: Optional[list[str]] = typer.Option(None, "--exclude-basis",
+    exclude_basis: Optional[list[str]] = typer.Option(None, "--exclude-basis", callback=_bases,
         help="leave out rules of this basis (repeatable): reported, inferred, explicit; ALL is recomputed"),
     rules: Optional[str] = RULES_OPT,
     quiet: bool = QUIET_OPT,
@@ -167,6 +221,7 @@ def study(
     from impact.engine import Engine
 
     steps = _horizons(horizons)
+    format = _output_format(format, output)
     if output:
         check_writable(output)
     engine = Engine.from_path(rules)
@@ -219,10 +274,10 @@ def _study_table(out, asset: str) -> None:
 def aggregate(
     input: str = NEWS_ARG,
     asset: Optional[list[str]] = typer.Option(None, "--asset", "-a", help="only these assets (repeatable)"),
-    freq: str = typer.Option("D", "--freq", help="period of the series (pandas frequency: D, W, h)"),
+    freq: str = typer.Option("D", "--freq", callback=_frequency, help="period of the series (pandas frequency: D, W, h)"),
     half_life: str = HALF_LIFE_OPT,
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table, json or csv"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="write json/csv here instead of stdout"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="write json/csv here instead of stdout (with the table format: as the suffix, .json or .csv, says)"),
     rules: Optional[str] = RULES_OPT,
     quiet: bool = QUIET_OPT,
     debug: bool = DEBUG_OPT,
@@ -233,6 +288,7 @@ def aggregate(
 
     from impact.engine import Engine
 
+    format = _output_format(format, output)
     if output:
         check_writable(output)
     engine = Engine.from_path(rules)
@@ -268,7 +324,7 @@ def timeline(
     asset: str = typer.Option(..., "--asset", "-a", help="the asset the prices are of"),
     out: str = typer.Option(..., "--out", "-o", help="image file to write (.png, .svg, .pdf)"),
     half_life: str = HALF_LIFE_OPT,
-    top: int = typer.Option(8, "--top", help="mark this many of the strongest signals"),
+    top: int = typer.Option(8, "--top", min=0, help="mark this many of the strongest signals"),
     title: Optional[str] = typer.Option(None, "--title", help="chart title"),
     price_label: Optional[str] = typer.Option(None, "--price-label", help="y-axis label of the price (default: the file and column)"),
     price_column: Optional[str] = PRICE_COL_OPT,
