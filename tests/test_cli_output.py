@@ -63,6 +63,19 @@ def test_an_output_fifo_is_written_to_not_replaced(tmp_path):
     assert json.loads(got)["id"] == "a"
 
 
+def test_a_symlink_to_a_fifo_is_written_through(tmp_path):
+    """As ``-o /dev/stdout`` is: a link to what is no regular file."""
+    news = write_jsonl(tmp_path / "in.jsonl", '{"id": "a", "text": "gold rose"}')
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "link").symlink_to(tmp_path / "fifo")
+    reader = subprocess.Popen(["cat", str(tmp_path / "fifo")], stdout=subprocess.PIPE)
+    out = impact("evaluate", str(news), "-f", "csv", "-o", str(tmp_path / "link"))
+    got = reader.communicate(timeout=60)[0]
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "link").is_symlink() and stat.S_ISFIFO(os.stat(tmp_path / "fifo").st_mode)
+    assert got.startswith(b"id,published_at,error,") and b"\na," in got
+
+
 def test_an_output_file_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path):
     news = write_jsonl(tmp_path / "in.jsonl", '{"id": "a", "text": "gold rose"}')
     old = tmp_path / "old.jsonl"
@@ -250,10 +263,22 @@ def test_rules_lint_of_a_file_that_is_no_rule_file_is_exit_2(tmp_path):
 # -- 11. streams -----------------------------------------------------------------------------------------
 
 
-def test_results_are_utf8_whatever_the_locale_encoding():
-    out = impact("evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), env={"PYTHONIOENCODING": "latin-1"})
+@pytest.mark.parametrize("args", [
+    ["evaluate", str(FIXTURES / "batch" / "mixed.jsonl")],
+    ["evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), "-f", "csv"],
+    ["explain", str(PAGE), "-f", "json"],
+    ["explain", str(PAGE), "-f", "markdown"],
+])
+def test_results_are_utf8_whatever_the_locale_encoding(args):
+    out = impact(*args, env={"PYTHONIOENCODING": "latin-1"})
     assert out.returncode == 0, out.stderr
-    assert "金" in out.stdout.decode("utf-8") or "美元" in out.stdout.decode("utf-8")
+    assert "金" in out.stdout.decode("utf-8")
+
+
+def test_a_table_on_a_latin1_stdout_shows_what_it_cannot_encode_as_question_marks():
+    out = impact("explain", str(PAGE), env={"PYTHONIOENCODING": "latin-1"})
+    assert out.returncode == 0, out.stderr
+    assert "?" in out.stdout.decode("latin-1")
 
 
 def test_a_closed_stdout_is_no_internal_error():
@@ -274,3 +299,10 @@ def test_a_sentence_wrapped_over_crlf_lines_shows_no_carriage_return():
         assert out.returncode == 0, out.stderr
         assert b"\r" not in out.stdout
     assert b"rose  sharply" in out.stdout  # each line break a space, as the offsets count it
+
+
+def test_rules_stats_shows_a_label_field_with_brackets_as_named(tmp_path):
+    corpus = write_jsonl(tmp_path / "c.jsonl", '{"id": "1", "text": "gold rose", "[b]lab": "up"}')
+    out = impact("rules", "stats", str(corpus), "-l", "[b]lab", "-m", "up=gold:bullish")
+    assert out.returncode == 0, out.stderr
+    assert "labels [b]lab" in out.stdout.decode()

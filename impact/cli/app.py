@@ -145,16 +145,24 @@ def _new_file_mode() -> int:
 
 
 def _output_target(path: str) -> tuple[str, "os.stat_result | None"]:
-    """The file an output path names (symbolic links followed) and its status, None if it is new."""
+    """The file an output path names and its status (None: a new file).
+
+    A regular file, or a new one, is named by its real path (symbolic links followed), the one to
+    replace; anything else by ``path`` itself: ``/dev/stdout`` on a pipe resolves to no path at all.
+    """
+    import stat
+
     from impact.errors import InputError
 
-    target = os.path.realpath(path)
     try:
-        return target, os.stat(target)
+        status = os.stat(path)
     except FileNotFoundError:
-        return target, None
+        status = None
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        return path, status
+    return os.path.realpath(path), status
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from impact.cli.app import handle_errors, rules_app, stderr
+from impact.cli.app import handle_errors, rules_app, stderr, write_out
 
 
 class TextOrJson(str, Enum):
@@ -71,8 +71,8 @@ def lint(
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
     if format is TextOrJson.json:
-        typer.echo(json.dumps({"problems": [p.to_dict() for p in problems], "errors": len(errors),
-                               "warnings": warnings}, ensure_ascii=False, indent=2))
+        write_out(json.dumps({"problems": [p.to_dict() for p in problems], "errors": len(errors),
+                              "warnings": warnings}, ensure_ascii=False, indent=2) + "\n")
     else:
         for p in problems:
             typer.echo(str(p))
@@ -128,8 +128,8 @@ def test(
             rules_out.append({"rule": rule_id, "path": where.path, "line": where.line,
                               "passed": sum(r.passed for r in rs), "failed": sum(r.failed for r in rs),
                               "examples": examples})
-        typer.echo(json.dumps({"rules": rules_out, "passed": passed, "failed": failed, "skipped": skipped,
-                               "ruleset": engine.ruleset_hash}, ensure_ascii=False, indent=2))
+        write_out(json.dumps({"rules": rules_out, "passed": passed, "failed": failed, "skipped": skipped,
+                              "ruleset": engine.ruleset_hash}, ensure_ascii=False, indent=2) + "\n")
     else:
         con = Console(highlight=False, soft_wrap=True)
         for rule_id, rs in by_rule.items():
@@ -172,7 +172,7 @@ def schema(
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
-        typer.echo(text, nl=False)
+        write_out(text)
         return
     try:
         with open(output, "w", encoding="utf-8") as handle:

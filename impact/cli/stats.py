@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from impact.cli.app import handle_errors, rules_app
+from impact.cli.app import handle_errors, rules_app, write_out
 
 
 class StatsFormat(str, Enum):
@@ -50,10 +50,13 @@ def stats(
     engine = Engine.from_path(rules)
     result = corpus_stats(engine, read_jsonl(corpus), labels, label_map or (), baseline=baseline, min_score=min_score)
     if format is StatsFormat.json:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        write_out(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     elif format is StatsFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerows(to_csv_rows(result))
+        import io
+
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows(to_csv_rows(result))
+        write_out(text.getvalue())
     else:
         _table(result, top)
 
@@ -67,7 +70,8 @@ def _fmt(value: Any) -> str:
 
 
 def _table(s: dict[str, Any], top: int) -> None:
-    con = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    # labels, event types and field names come from the corpus: shown as text, never as markup
+    con = Console(highlight=False, markup=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
     lab = s["labels"]
     t = s["timing"]["per_document_ms"]
     con.print(f"{s['documents']} documents, scorer {s['scorer']}"
