@@ -11,13 +11,15 @@ import re
 from dataclasses import dataclass
 
 from impact.collection import RuleSet
-from impact.regexes import compile_regex
+from impact.regexes import RegexError, compile_regex
 from impact.matcher import ALIAS, GROUP, MODIFIER, NONE, NOT_WITHIN, TRIGGER, Matcher
 from impact.schema import MODIFIERS, Lexicon
 from impact.text import Sentence
 
 # What may stand between two asset names of one list: "copper, nickel and zinc", "铜、锌和铝", "gold/silver".
 _JOINED = re.compile(r"\s*(?:,|、|/|&|和|及|与|以及|and|or|as well as)\s*(?:and\s+)?")
+
+_UNMET = "condition not met"  # the reason of a miss when no trace asks which condition
 
 FLAG_MODIFIERS = ("negated", "hedged", "reversed", "conditional", "future", "past")
 _FLAG_OF = {
@@ -149,6 +151,13 @@ class FactExtractor:
         self.asset_regexes = {
             a: tuple(compile_regex(r) for r in spec.not_regex) for a, spec in ruleset.assets.items() if spec.not_regex
         }
+        # an asset's several `not_regex` as one alternation: one search tells whether any of them
+        # matches the sentence at all (most sentences: none, and no pass of each is needed)
+        self._asset_probes = {
+            a: probe
+            for a, spec in ruleset.assets.items()
+            if len(spec.not_regex) > 1 and (probe := _alternation(spec.not_regex)) is not None
+        }
 
     # -- grouping -------------------------------------------------------------------------
 
@@ -223,19 +232,24 @@ class FactExtractor:
             candidates_for: dict[frozenset[str], _Mentions] = {}
             others = tuple(dict.fromkeys(a for _, _, a in mentions))
             regex_ok: dict[object, bool] = {}
+            events = self.events
             for ev_idx, spans in bucket.triggers.items():
-                spec = self.events[ev_idx]
+                spec = events[ev_idx]
+                candidates = None
+                if spec.subject:
+                    candidates = candidates_for.get(spec.assets)
+                    if candidates is None:
+                        candidates = candidates_for[spec.assets] = _Mentions(
+                            [m for m in mentions if not spec.assets or m[2] in spec.assets]
+                        )
+                    if not candidates.items and not trace:
+                        continue  # no asset of the event named in the sentence: every trigger misses
                 seen: set[str | None] = set()
                 for trig in _longest_first(spans):
                     anchors: list[tuple[int, int]] = []
-                    reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok)
+                    reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok, trace)
                     subjects: list[str | None] = [None]
-                    if reason is None and spec.subject:
-                        candidates = candidates_for.get(spec.assets)
-                        if candidates is None:
-                            candidates = candidates_for[spec.assets] = _Mentions(
-                                [m for m in mentions if not spec.assets or m[2] in spec.assets]
-                            )
+                    if reason is None and candidates is not None:
                         chosen = None
                         if candidates.items:  # no asset named in the sentence: nothing to look for
                             if subject_triggers is None:
@@ -285,9 +299,15 @@ class FactExtractor:
                 spans = vetoed_by_regex.get(asset)
                 if spans is None:  # one pass of each regex per sentence, not one per alias
                     text = norm[sentence.start : sentence.end]
-                    spans = vetoed_by_regex[asset] = [
-                        (m.start() + sentence.start, m.end() + sentence.start) for rx in regexes for m in rx.finditer(text)
-                    ]
+                    probe = self._asset_probes.get(asset)
+                    if probe is not None and probe.search(text) is None:
+                        spans = vetoed_by_regex[asset] = []
+                    else:
+                        spans = vetoed_by_regex[asset] = [
+                            (m.start() + sentence.start, m.end() + sentence.start)
+                            for rx in regexes
+                            for m in rx.finditer(text)
+                        ]
                 if any(x <= a and b <= y for x, y in spans):
                     continue
             out.append((a, b, asset))
@@ -309,8 +329,10 @@ class FactExtractor:
         trig: tuple[int, int],
         anchors: list[tuple[int, int]],
         regex_ok: dict[object, bool] | None = None,
+        explain: bool = True,
     ) -> str | None:
-        """Why the event does not hold at this trigger (None: it holds); fills ``anchors``."""
+        """Why the event does not hold at this trigger (None: it holds); fills ``anchors``. Without
+        ``explain`` the reason is only ``_UNMET``: no text is formatted for a miss nobody reads."""
         anchors.append(trig)
         span: tuple[int, int] | None = None  # the trigger's clause (or sentence): only found when needed
         for g in range(spec.groups):
@@ -331,6 +353,8 @@ class FactExtractor:
                     found = (a, b)
                     break
             if found is None:
+                if not explain:
+                    return _UNMET
                 where = f"within {spec.window} characters" if spec.window else f"in the same {spec.scope}"
                 return f"condition all[{g}] has no term {where}"
             anchors.append(found)
@@ -346,10 +370,14 @@ class FactExtractor:
                 lo, hi = span
                 for a, b in nones:
                     if lo <= a and b <= hi:
+                        if not explain:
+                            return _UNMET
                         return f"vetoed by {norm[a:b]!r} (none)"
                 head = _heading_end(norm, sentence)
                 for a, b in nones:
                     if sentence.start <= a and b <= head:
+                        if not explain:
+                            return _UNMET
                         return f"vetoed by {norm[a:b]!r} (none, in the heading)"
         for rx in spec.regexes:
             ok = regex_ok.get(rx) if regex_ok is not None else None
@@ -358,6 +386,8 @@ class FactExtractor:
                 if regex_ok is not None:
                     regex_ok[rx] = ok
             if not ok:
+                if not explain:
+                    return _UNMET
                 return f"regex {rx.pattern!r} does not match the sentence"
         return None
 
@@ -487,6 +517,15 @@ class FactExtractor:
                     continue
             return True
         return False
+
+
+def _alternation(patterns: list[str]):
+    """One RE2 regex matching wherever any of ``patterns`` matches (each in a group of its own,
+    which also bounds its inline flags); None if RE2 does not take the combination."""
+    try:
+        return compile_regex("|".join(f"(?:{p})" for p in patterns))
+    except RegexError:
+        return None
 
 
 def _scope(sentence: Sentence, scope: str, pos: int) -> tuple[int, int]:
