@@ -7,6 +7,7 @@ are examined. Near misses (a trigger without its other conditions) are kept for 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -73,6 +74,9 @@ class _EventSpec:
     has_none: bool
     ignore: frozenset[str]
     side: str
+    # per `all` group: its cache key in SentenceHits.groups and its terms; the terms of `none`
+    group_terms: tuple[tuple[tuple[int, int], frozenset[int]], ...] = ()
+    none_terms: frozenset[int] = frozenset()
 
 
 class SentenceHits:
@@ -95,10 +99,15 @@ class SentenceHits:
     def spans_of(self, tids: "frozenset[int] | tuple[()]") -> list[tuple[int, int]]:
         """The hits of these terms in this sentence, in text order."""
         terms = self.terms
+        if not terms:
+            return []
         if len(tids) < len(terms):  # walk the smaller of the two
-            spans = [span for tid in tids if tid in terms for span in terms[tid]]
+            lists = [terms[tid] for tid in tids if tid in terms]
         else:
-            spans = [span for tid, found in terms.items() if tid in tids for span in found]
+            lists = [found for tid, found in terms.items() if tid in tids]
+        if len(lists) == 1:  # the hits of one term are in text order already
+            return lists[0][:]
+        spans = [span for found in lists for span in found]
         spans.sort()
         return spans
 
@@ -144,6 +153,11 @@ class FactExtractor:
                     none_tids.setdefault(use[1], set()).add(tid)
         self._group_tids = {key: frozenset(v) for key, v in group_tids.items()}
         self._none_tids = {key: frozenset(v) for key, v in none_tids.items()}
+        for spec in self.events:
+            spec.group_terms = tuple(
+                ((spec.index, g), self._group_tids.get((spec.index, g), frozenset())) for g in range(spec.groups)
+            )
+            spec.none_terms = self._none_tids.get(spec.index, frozenset())
         self._trigger_tids = frozenset(
             tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
         )
@@ -230,22 +244,25 @@ class FactExtractor:
             mentions = self._mentions(norm, sentence, bucket)
             subject_triggers: _Spans | None = None  # built when an event first needs a subject
             candidates_for: dict[frozenset[str], _Mentions] = {}
-            others = tuple(dict.fromkeys(a for _, _, a in mentions))
+            others: tuple[str, ...] | None = None  # the sentence's assets, once a fact needs them
             regex_ok: dict[object, bool] = {}
             events = self.events
             for ev_idx, spans in bucket.triggers.items():
                 spec = events[ev_idx]
                 candidates = None
                 if spec.subject:
+                    if not mentions and not trace:
+                        continue  # no asset named in the sentence: every trigger misses
                     candidates = candidates_for.get(spec.assets)
                     if candidates is None:
-                        candidates = candidates_for[spec.assets] = _Mentions(
-                            [m for m in mentions if not spec.assets or m[2] in spec.assets]
+                        assets = spec.assets
+                        candidates = candidates_for[assets] = _Mentions(
+                            [m for m in mentions if m[2] in assets] if assets else mentions
                         )
                     if not candidates.items and not trace:
                         continue  # no asset of the event named in the sentence: every trigger misses
                 seen: set[str | None] = set()
-                for trig in _longest_first(spans):
+                for trig in spans if len(spans) == 1 else _longest_first(spans):
                     anchors: list[tuple[int, int]] = []
                     reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok, trace)
                     subjects: list[str | None] = [None]
@@ -253,9 +270,10 @@ class FactExtractor:
                         chosen = None
                         if candidates.items:  # no asset named in the sentence: nothing to look for
                             if subject_triggers is None:
-                                subject_triggers = _Spans(sorted(
-                                    span for ev, spans in bucket.triggers.items() if ev in self.subject_events for span in spans
-                                ))
+                                subject_events = self.subject_events
+                                subject_triggers = _Spans(sorted([
+                                    span for ev, found in bucket.triggers.items() if ev in subject_events for span in found
+                                ]))
                             chosen = self._subject(sentence, trig, candidates, subject_triggers, spec.side)
                         if chosen is None:
                             reason = "no asset named near the trigger" + (
@@ -272,6 +290,8 @@ class FactExtractor:
                         continue
                     seen.update(fresh)
                     mods, contrast = self._modifiers(sentence, bucket, anchors, spec.ignore)
+                    if others is None:
+                        others = tuple(dict.fromkeys(a for _, _, a in mentions))
                     for subject in fresh:
                         facts.append(Fact(len(facts), spec.name, si, trig, subject, others, mods, contrast))
         facts.sort(key=lambda f: (f.trigger, f.event))
@@ -285,8 +305,9 @@ class FactExtractor:
             return out
         # aliases and vetoes are each sorted by start: look only at vetoes that start in reach
         vetoes = sorted(bucket.not_within)
-        veto_starts = [v[0] for v in vetoes]
-        veto_reach = max((y - x for x, y, _ in vetoes), default=0)
+        if vetoes:
+            veto_starts = [v[0] for v in vetoes]
+            veto_reach = max([y - x for x, y, _ in vetoes])
         vetoed_by_regex: dict[str, list[tuple[int, int]]] = {}
         for a, b, asset in bucket.aliases:
             if vetoes:
@@ -335,11 +356,10 @@ class FactExtractor:
         ``explain`` the reason is only ``_UNMET``: no text is formatted for a miss nobody reads."""
         anchors.append(trig)
         span: tuple[int, int] | None = None  # the trigger's clause (or sentence): only found when needed
-        for g in range(spec.groups):
-            key = (spec.index, g)
+        for g, (key, tids) in enumerate(spec.group_terms):
             group = bucket.groups.get(key)
             if group is None:
-                group = bucket.groups[key] = bucket.spans_of(self._group_tids.get(key, ()))
+                group = bucket.groups[key] = bucket.spans_of(tids)
             found = None
             if group:
                 if span is None:
@@ -363,7 +383,7 @@ class FactExtractor:
             # its vetoes (a politician's demand, another central bank) hold in every clause
             nones = bucket.nones.get(spec.index)
             if nones is None:
-                nones = bucket.nones[spec.index] = bucket.spans_of(self._none_tids.get(spec.index, ()))
+                nones = bucket.nones[spec.index] = bucket.spans_of(spec.none_terms)
             if nones:
                 if span is None:
                     span = _scope(sentence, spec.scope, trig[0])
@@ -476,6 +496,8 @@ class FactExtractor:
         self, sentence: Sentence, bucket: SentenceHits, anchors: list[tuple[int, int]], ignore: frozenset[str]
     ) -> tuple[dict[str, bool], int]:
         """Modifier flags of an event: a modifier near the trigger or near one of its `all` terms."""
+        if not bucket.modifiers:  # most sentences: no modifier term at all
+            return {}, 0
         trig = anchors[0]
         found = set()
         for name, spans in bucket.modifiers.items():  # the few modifier lexicons that occur
@@ -567,7 +589,7 @@ class _Mentions:
     def __init__(self, items: list[tuple[int, int, str]]):
         self.items = items
         self.starts = [m[0] for m in items]
-        self.reach = max((b - a for a, b, _ in items), default=0)
+        self.reach = max([b - a for a, b, _ in items]) if items else 0
 
 
 class _Spans:
@@ -578,11 +600,7 @@ class _Spans:
     def __init__(self, spans: list[tuple[int, int]]):
         self.starts = [s[0] for s in spans]
         # min_end[k]: the smallest end among spans[k:]
-        self.min_end = [0] * len(spans)
-        low = None
-        for k in range(len(spans) - 1, -1, -1):
-            low = spans[k][1] if low is None else min(low, spans[k][1])
-            self.min_end[k] = low
+        self.min_end = list(itertools.accumulate([s[1] for s in reversed(spans)], min))[::-1]
 
     def any_within(self, x: int, y: int) -> bool:
         k = bisect.bisect_left(self.starts, x)
