@@ -96,10 +96,10 @@ class SentenceHits:
         self.groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.nones: dict[int, list[tuple[int, int]]] = {}
 
-    def spans_of(self, tids: "frozenset[int] | tuple[()]") -> list[tuple[int, int]]:
+    def spans_of(self, tids: frozenset[int]) -> list[tuple[int, int]]:
         """The hits of these terms in this sentence, in text order."""
         terms = self.terms
-        if not terms:
+        if not terms or tids.isdisjoint(terms):
             return []
         if len(tids) < len(terms):  # walk the smaller of the two
             lists = [terms[tid] for tid in tids if tid in terms]
