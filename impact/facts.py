@@ -504,8 +504,10 @@ class FactExtractor:
             flag = _FLAG_OF.get(name)
             if flag is not None and flag not in found and name not in ignore:
                 lex = self.lexicons[name]
-                if any(self._near(lex, spans, anchor, sentence) for anchor in anchors):
-                    found.add(flag)
+                for anchor in anchors:
+                    if self._near(lex, spans, anchor, sentence):
+                        found.add(flag)
+                        break
         flags = {flag: True for flag in FLAG_MODIFIERS if flag in found} if found else {}
         contrast = 0
         markers = bucket.modifiers.get("contrast")
@@ -521,21 +523,23 @@ class FactExtractor:
     @staticmethod
     def _near(lex: Lexicon, spans: list[tuple[int, int]], trig: tuple[int, int], sentence: Sentence) -> bool:
         lo, hi = _scope(sentence, lex.scope, trig[0])
+        t0, t1 = trig
+        position, max_distance, max_clauses = lex.position, lex.max_distance, lex.max_clauses
         for a, b in spans:
-            if a < lo or b > hi or (a < trig[1] and trig[0] < b):
+            if a < lo or b > hi or (a < t1 and t0 < b):
                 continue
-            before = b <= trig[0]
-            if lex.position == "before" and not before:
+            before = b <= t0
+            if position == "before" and not before:
                 continue
-            if lex.position == "after" and before:
+            if position == "after" and before:
                 continue
-            if lex.max_distance is not None:
-                dist = trig[0] - b if before else a - trig[1]
-                if dist > lex.max_distance:
+            if max_distance is not None:
+                dist = t0 - b if before else a - t1
+                if dist > max_distance:
                     continue
-            if lex.max_clauses is not None:
-                apart = abs(bisect.bisect_right(sentence.clauses, trig[0]) - bisect.bisect_right(sentence.clauses, a))
-                if apart > lex.max_clauses:
+            if max_clauses is not None:
+                apart = abs(bisect.bisect_right(sentence.clauses, t0) - bisect.bisect_right(sentence.clauses, a))
+                if apart > max_clauses:
                     continue
             return True
         return False
