@@ -7,17 +7,20 @@ are examined. Near misses (a trigger without its other conditions) are kept for 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
 from impact.collection import RuleSet
-from impact.regexes import compile_regex
+from impact.regexes import RegexError, compile_regex
 from impact.matcher import ALIAS, GROUP, MODIFIER, NONE, NOT_WITHIN, TRIGGER, Matcher
 from impact.schema import MODIFIERS, Lexicon
 from impact.text import Sentence
 
 # What may stand between two asset names of one list: "copper, nickel and zinc", "铜、锌和铝", "gold/silver".
 _JOINED = re.compile(r"\s*(?:,|、|/|&|和|及|与|以及|and|or|as well as)\s*(?:and\s+)?")
+
+_UNMET = "condition not met"  # the reason of a miss when no trace asks which condition
 
 FLAG_MODIFIERS = ("negated", "hedged", "reversed", "conditional", "future", "past")
 # the flags that change what a fact asserts, the ones rules fire on (hedged and future only weigh
@@ -74,6 +77,9 @@ class _EventSpec:
     has_none: bool
     ignore: frozenset[str]
     side: str
+    # per `all` group: its cache key in SentenceHits.groups and its terms; the terms of `none`
+    group_terms: tuple[tuple[tuple[int, int], frozenset[int]], ...] = ()
+    none_terms: frozenset[int] = frozenset()
 
 
 class SentenceHits:
@@ -93,13 +99,18 @@ class SentenceHits:
         self.groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.nones: dict[int, list[tuple[int, int]]] = {}
 
-    def spans_of(self, tids: "frozenset[int] | tuple[()]") -> list[tuple[int, int]]:
+    def spans_of(self, tids: frozenset[int]) -> list[tuple[int, int]]:
         """The hits of these terms in this sentence, in text order."""
         terms = self.terms
+        if not terms or tids.isdisjoint(terms):
+            return []
         if len(tids) < len(terms):  # walk the smaller of the two
-            spans = [span for tid in tids if tid in terms for span in terms[tid]]
+            lists = [terms[tid] for tid in tids if tid in terms]
         else:
-            spans = [span for tid, found in terms.items() if tid in tids for span in found]
+            lists = [found for tid, found in terms.items() if tid in tids]
+        if len(lists) == 1:  # the hits of one term are in text order already
+            return lists[0][:]
+        spans = [span for found in lists for span in found]
         spans.sort()
         return spans
 
@@ -145,12 +156,24 @@ class FactExtractor:
                     none_tids.setdefault(use[1], set()).add(tid)
         self._group_tids = {key: frozenset(v) for key, v in group_tids.items()}
         self._none_tids = {key: frozenset(v) for key, v in none_tids.items()}
+        for spec in self.events:
+            spec.group_terms = tuple(
+                ((spec.index, g), self._group_tids.get((spec.index, g), frozenset())) for g in range(spec.groups)
+            )
+            spec.none_terms = self._none_tids.get(spec.index, frozenset())
         self._trigger_tids = frozenset(
             tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
         )
         self.lexicons: dict[str, Lexicon] = {m: ruleset.lexicons[m] for m in MODIFIERS if m in ruleset.lexicons}
         self.asset_regexes = {
             a: tuple(compile_regex(r) for r in spec.not_regex) for a, spec in ruleset.assets.items() if spec.not_regex
+        }
+        # an asset's several `not_regex` as one alternation: one search tells whether any of them
+        # matches the sentence at all (most sentences: none, and no pass of each is needed)
+        self._asset_probes = {
+            a: probe
+            for a, spec in ruleset.assets.items()
+            if len(spec.not_regex) > 1 and (probe := _alternation(spec.not_regex)) is not None
         }
 
     # -- grouping -------------------------------------------------------------------------
@@ -224,27 +247,36 @@ class FactExtractor:
             mentions = self._mentions(norm, sentence, bucket)
             subject_triggers: _Spans | None = None  # built when an event first needs a subject
             candidates_for: dict[frozenset[str], _Mentions] = {}
-            others = tuple(dict.fromkeys(a for _, _, a in mentions))
+            others: tuple[str, ...] | None = None  # the sentence's assets, once a fact needs them
             regex_ok: dict[object, bool] = {}
+            events = self.events
             for ev_idx, spans in bucket.triggers.items():
-                spec = self.events[ev_idx]
+                spec = events[ev_idx]
+                candidates = None
+                if spec.subject:
+                    if not mentions and not trace:
+                        continue  # no asset named in the sentence: every trigger misses
+                    candidates = candidates_for.get(spec.assets)
+                    if candidates is None:
+                        assets = spec.assets
+                        candidates = candidates_for[assets] = _Mentions(
+                            [m for m in mentions if m[2] in assets] if assets else mentions
+                        )
+                    if not candidates.items and not trace:
+                        continue  # no asset of the event named in the sentence: every trigger misses
                 seen: dict[str | None, tuple[tuple[str, ...], set[tuple]]] = {}
-                for trig in _longest_first(spans):
+                for trig in spans if len(spans) == 1 else _longest_first(spans):
                     anchors: list[tuple[int, int]] = []
-                    reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok)
+                    reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok, trace)
                     subjects: list[str | None] = [None]
-                    if reason is None and spec.subject:
-                        candidates = candidates_for.get(spec.assets)
-                        if candidates is None:
-                            candidates = candidates_for[spec.assets] = _Mentions(
-                                [m for m in mentions if not spec.assets or m[2] in spec.assets]
-                            )
+                    if reason is None and candidates is not None:
                         chosen = None
                         if candidates.items:  # no asset named in the sentence: nothing to look for
                             if subject_triggers is None:
-                                subject_triggers = _Spans(sorted(
-                                    span for ev, spans in bucket.triggers.items() if ev in self.subject_events for span in spans
-                                ))
+                                subject_events = self.subject_events
+                                subject_triggers = _Spans(sorted([
+                                    span for ev, found in bucket.triggers.items() if ev in subject_events for span in found
+                                ]))
                             chosen = self._subject(sentence, trig, candidates, subject_triggers, spec.side)
                         if chosen is None:
                             reason = "no asset named near the trigger" + (
@@ -277,6 +309,8 @@ class FactExtractor:
                         fresh.append(s)
                     if not fresh:
                         continue
+                    if others is None:
+                        others = tuple(dict.fromkeys(a for _, _, a in mentions))
                     for subject in fresh:
                         facts.append(Fact(len(facts), spec.name, si, trig, subject, others, mods, contrast))
         facts.sort(key=lambda f: (f.trigger, f.event))
@@ -290,8 +324,9 @@ class FactExtractor:
             return out
         # aliases and vetoes are each sorted by start: look only at vetoes that start in reach
         vetoes = sorted(bucket.not_within)
-        veto_starts = [v[0] for v in vetoes]
-        veto_reach = max((y - x for x, y, _ in vetoes), default=0)
+        if vetoes:
+            veto_starts = [v[0] for v in vetoes]
+            veto_reach = max([y - x for x, y, _ in vetoes])
         vetoed_by_regex: dict[str, list[tuple[int, int]]] = {}
         for a, b, asset in bucket.aliases:
             if vetoes:
@@ -304,9 +339,15 @@ class FactExtractor:
                 spans = vetoed_by_regex.get(asset)
                 if spans is None:  # one pass of each regex per sentence, not one per alias
                     text = norm[sentence.start : sentence.end]
-                    spans = vetoed_by_regex[asset] = [
-                        (m.start() + sentence.start, m.end() + sentence.start) for rx in regexes for m in rx.finditer(text)
-                    ]
+                    probe = self._asset_probes.get(asset)
+                    if probe is not None and probe.search(text) is None:
+                        spans = vetoed_by_regex[asset] = []
+                    else:
+                        spans = vetoed_by_regex[asset] = [
+                            (m.start() + sentence.start, m.end() + sentence.start)
+                            for rx in regexes
+                            for m in rx.finditer(text)
+                        ]
                 if any(x <= a and b <= y for x, y in spans):
                     continue
             out.append((a, b, asset))
@@ -328,15 +369,16 @@ class FactExtractor:
         trig: tuple[int, int],
         anchors: list[tuple[int, int]],
         regex_ok: dict[object, bool] | None = None,
+        explain: bool = True,
     ) -> str | None:
-        """Why the event does not hold at this trigger (None: it holds); fills ``anchors``."""
+        """Why the event does not hold at this trigger (None: it holds); fills ``anchors``. Without
+        ``explain`` the reason is only ``_UNMET``: no text is formatted for a miss nobody reads."""
         anchors.append(trig)
         span: tuple[int, int] | None = None  # the trigger's clause (or sentence): only found when needed
-        for g in range(spec.groups):
-            key = (spec.index, g)
+        for g, (key, tids) in enumerate(spec.group_terms):
             group = bucket.groups.get(key)
             if group is None:
-                group = bucket.groups[key] = bucket.spans_of(self._group_tids.get(key, ()))
+                group = bucket.groups[key] = bucket.spans_of(tids)
             found = None
             if group:
                 if span is None:
@@ -350,6 +392,8 @@ class FactExtractor:
                     found = (a, b)
                     break
             if found is None:
+                if not explain:
+                    return _UNMET
                 where = f"within {spec.window} characters" if spec.window else f"in the same {spec.scope}"
                 return f"condition all[{g}] has no term {where}"
             anchors.append(found)
@@ -358,17 +402,21 @@ class FactExtractor:
             # its vetoes (a politician's demand, another central bank) hold in every clause
             nones = bucket.nones.get(spec.index)
             if nones is None:
-                nones = bucket.nones[spec.index] = bucket.spans_of(self._none_tids.get(spec.index, ()))
+                nones = bucket.nones[spec.index] = bucket.spans_of(spec.none_terms)
             if nones:
                 if span is None:
                     span = _scope(sentence, spec.scope, trig[0])
                 lo, hi = span
                 for a, b in nones:
                     if lo <= a and b <= hi:
+                        if not explain:
+                            return _UNMET
                         return f"vetoed by {norm[a:b]!r} (none)"
                 head = _heading_end(norm, sentence)
                 for a, b in nones:
                     if sentence.start <= a and b <= head:
+                        if not explain:
+                            return _UNMET
                         return f"vetoed by {norm[a:b]!r} (none, in the heading)"
         for rx in spec.regexes:
             ok = regex_ok.get(rx) if regex_ok is not None else None
@@ -377,6 +425,8 @@ class FactExtractor:
                 if regex_ok is not None:
                     regex_ok[rx] = ok
             if not ok:
+                if not explain:
+                    return _UNMET
                 return f"regex {rx.pattern!r} does not match the sentence"
         return None
 
@@ -478,14 +528,18 @@ class FactExtractor:
         self, sentence: Sentence, bucket: SentenceHits, anchors: list[tuple[int, int]], ignore: frozenset[str]
     ) -> tuple[dict[str, bool], int]:
         """Modifier flags of an event: a modifier near the trigger or near one of its `all` terms."""
+        if not bucket.modifiers:  # most sentences: no modifier term at all
+            return {}, 0
         trig = anchors[0]
         found = set()
         for name, spans in bucket.modifiers.items():  # the few modifier lexicons that occur
             flag = _FLAG_OF.get(name)
             if flag is not None and flag not in found and name not in ignore:
                 lex = self.lexicons[name]
-                if any(self._near(lex, spans, anchor, sentence) for anchor in anchors):
-                    found.add(flag)
+                for anchor in anchors:
+                    if self._near(lex, spans, anchor, sentence):
+                        found.add(flag)
+                        break
         flags = {flag: True for flag in FLAG_MODIFIERS if flag in found} if found else {}
         contrast = 0
         markers = bucket.modifiers.get("contrast")
@@ -505,24 +559,35 @@ class FactExtractor:
     @staticmethod
     def _near(lex: Lexicon, spans: list[tuple[int, int]], trig: tuple[int, int], sentence: Sentence) -> bool:
         lo, hi = _scope(sentence, lex.scope, trig[0])
+        t0, t1 = trig
+        position, max_distance, max_clauses = lex.position, lex.max_distance, lex.max_clauses
         for a, b in spans:
-            if a < lo or b > hi or (a < trig[1] and trig[0] < b):
+            if a < lo or b > hi or (a < t1 and t0 < b):
                 continue
-            before = b <= trig[0]
-            if lex.position == "before" and not before:
+            before = b <= t0
+            if position == "before" and not before:
                 continue
-            if lex.position == "after" and before:
+            if position == "after" and before:
                 continue
-            if lex.max_distance is not None:
-                dist = trig[0] - b if before else a - trig[1]
-                if dist > lex.max_distance:
+            if max_distance is not None:
+                dist = t0 - b if before else a - t1
+                if dist > max_distance:
                     continue
-            if lex.max_clauses is not None:
-                apart = abs(bisect.bisect_right(sentence.clauses, trig[0]) - bisect.bisect_right(sentence.clauses, a))
-                if apart > lex.max_clauses:
+            if max_clauses is not None:
+                apart = abs(bisect.bisect_right(sentence.clauses, t0) - bisect.bisect_right(sentence.clauses, a))
+                if apart > max_clauses:
                     continue
             return True
         return False
+
+
+def _alternation(patterns: list[str]):
+    """One RE2 regex matching wherever any of ``patterns`` matches (each in a group of its own,
+    which also bounds its inline flags); None if RE2 does not take the combination."""
+    try:
+        return compile_regex("|".join(f"(?:{p})" for p in patterns))
+    except RegexError:
+        return None
 
 
 def _scope(sentence: Sentence, scope: str, pos: int) -> tuple[int, int]:
@@ -564,7 +629,7 @@ class _Mentions:
     def __init__(self, items: list[tuple[int, int, str]]):
         self.items = items
         self.starts = [m[0] for m in items]
-        self.reach = max((b - a for a, b, _ in items), default=0)
+        self.reach = max([b - a for a, b, _ in items]) if items else 0
 
 
 class _Spans:
@@ -575,11 +640,7 @@ class _Spans:
     def __init__(self, spans: list[tuple[int, int]]):
         self.starts = [s[0] for s in spans]
         # min_end[k]: the smallest end among spans[k:]
-        self.min_end = [0] * len(spans)
-        low = None
-        for k in range(len(spans) - 1, -1, -1):
-            low = spans[k][1] if low is None else min(low, spans[k][1])
-            self.min_end[k] = low
+        self.min_end = list(itertools.accumulate([s[1] for s in reversed(spans)], min))[::-1]
 
     def any_within(self, x: int, y: int) -> bool:
         k = bisect.bisect_left(self.starts, x)

@@ -26,6 +26,11 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+# the characters _is_word_char accepts, and the ASCII letters a wildcard term runs on through
+_WORD_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 @dataclass(slots=True)
 class _Term:
     text: str
@@ -112,20 +117,17 @@ class Matcher:
         n = len(norm)
         hits = []
         append = hits.append
+        word, letters = _WORD_CHARS, _LETTERS  # _is_word_char as a set: one look-up per English hit
         for tid, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True):
             check = checks[tid]
             if check:  # most Chinese terms need none: no look at the neighbours
-                if check & _START and start > 0:
-                    c = norm[start - 1]
-                    if c.isascii() and c.isalnum():  # _is_word_char, inlined: once per English hit
-                        continue
+                if check & _START and start > 0 and norm[start - 1] in word:
+                    continue
                 if check & _WILD:
-                    while end < n and norm[end].isascii() and norm[end].isalpha():
+                    while end < n and norm[end] in letters:
                         end += 1
-                elif check & _END and end < n:
-                    c = norm[end]
-                    if c.isascii() and c.isalnum():
-                        continue
+                elif check & _END and end < n and norm[end] in word:
+                    continue
             append((start, end, tid))
         hits.sort()
         return hits
