@@ -42,7 +42,8 @@ def detect_format(path: str) -> InputFormat:
 
 
 def _clean(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
+    """A missing cell (NaN, or NaT in a Parquet timestamp column) as None."""
+    if isinstance(value, float) and math.isnan(value) or type(value).__name__ == "NaTType":
         return None
     return value
 

@@ -114,13 +114,13 @@ def test_parquet_ids_of_any_type_come_out_as_text(tmp_path):
     import pandas as pd
 
     path = tmp_path / "in.parquet"
-    pd.DataFrame({"id": [pd.Timestamp("2025-07-01"), pd.Timestamp("2025-07-02")], "text": ["gold rose", "gold fell"],
+    pd.DataFrame({"id": [pd.Timestamp("2025-07-01"), pd.NaT], "text": ["gold rose", "gold fell"],
                   "source": [b"wire", b"\xff"]}).to_parquet(path)
     out = impact("evaluate", str(path))
     assert out.returncode == 0, out.stderr
     first, second = (json.loads(line) for line in out.stdout.decode().splitlines())
     assert first["id"] == "2025-07-01T00:00:00" and first["source"] == "wire"
-    assert second["id"] == "2025-07-02T00:00:00" and "not UTF-8" in second["error"]
+    assert second["id"] == 2 and "not UTF-8" in second["error"]  # a missing id: the row number
     pd.DataFrame({"id": [decimal.Decimal("1.5")], "text": ["gold rose"]}).to_parquet(path)
     assert json.loads(impact("evaluate", str(path)).stdout)["id"] == "1.5"
 
@@ -243,10 +243,14 @@ def test_an_empty_batch_still_writes_the_columns(tmp_path, fmt):
     (["study", "NEWS", "-p", "PRICES", "-a", "gold", "--exclude-basis", "bogus"], "--exclude-basis"),
     (["timeline", "NEWS", "-p", "PRICES", "-a", "gold", "-o", "OUT", "--top", "-3"], "--top"),
     (["explain", "NEWS", "--trace", "--format", "markdown"], "--format"),
+    (["study", "NEWS", "-p", "PRICES", "-a", "gold", "--close-time", "25:00"], "--close-time"),
+    (["study", "NEWS", "-p", "PRICES", "-a", "gold", "--tz", "Mars/Base"], "--tz"),
+    (["rules", "stats", "NEWS", "--top", "-1"], "--top"),
+    (["aggregate", "NEWS", "-f", "json", "-o", "TMP"], "it is a folder"),
 ])
 def test_a_bad_option_is_exit_2_naming_it(tmp_path, args, option):
     given = {"NEWS": str(FIXTURES / "batch" / "mixed.jsonl"), "PRICES": str(FIXTURES / "prices" / "au-daily.csv"),
-             "OUT": str(tmp_path / "t.png")}
+             "OUT": str(tmp_path / "t.png"), "TMP": str(tmp_path)}
     out = impact(*(given.get(a, a) for a in args))
     assert out.returncode == 2
     assert option in said(out)
@@ -285,6 +289,12 @@ def test_a_closed_stdout_is_no_internal_error():
     out = impact("explain", str(PAGE), "-f", "json", preexec_fn=lambda: os.close(1))
     assert out.returncode == 0
     assert "internal error" not in out.stderr.decode()
+
+
+def test_a_closed_stdin_reads_as_an_empty_document():
+    out = impact("explain", "-", "-f", "json", preexec_fn=lambda: os.close(0))
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["signals"] == []
 
 
 def test_help_into_head_exits_0():

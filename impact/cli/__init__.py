@@ -21,12 +21,13 @@ def main() -> None:
 
 
 def _usable_streams() -> None:
-    """A closed stdout or stderr (``impact ... >&-``) writes nowhere, as /dev/null would; a stdout
-    whose encoding lacks a character shows ``?`` for it rather than stopping the command (results
-    in JSON, CSV and Markdown are written as UTF-8 whatever the encoding: impact.cli.app.write_out)."""
-    for name in ("stdout", "stderr"):
+    """A closed stdout or stderr (``impact ... >&-``) writes nowhere, as /dev/null would, and a
+    closed stdin reads as empty; a stdout whose encoding lacks a character shows ``?`` for it
+    rather than stopping the command (results in JSON, CSV and Markdown are written as UTF-8
+    whatever the encoding: impact.cli.app.write_out)."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
     if not encoding.startswith("utf") and hasattr(sys.stdout, "reconfigure"):  # stderr already backslash-escapes
         sys.stdout.reconfigure(errors="replace")

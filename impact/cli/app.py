@@ -214,6 +214,8 @@ def check_writable(path: str) -> None:
     from impact.errors import InputError
 
     target, existing = _output_target(path)
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise InputError(f"cannot write {path}: it is a folder")
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         # opening a FIFO would wait for its reader and then hand it an early end of file
         if not os.access(target, os.W_OK):

@@ -40,7 +40,7 @@ def stats(
         help="per-asset figures: a net bullish/bearish view counts only with |score| >= this",
     ),
     format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
-    top: int = typer.Option(10, "--top", help="table: how many conflicting rule pairs to list"),
+    top: int = typer.Option(10, "--top", min=0, help="table: how many conflicting rule pairs to list"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Per rule: fires, coverage, overlaps, conflicts, precision; per asset: precision, coverage, false fires."""

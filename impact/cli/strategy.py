@@ -34,8 +34,33 @@ PRICES_OPT = typer.Option(..., "--prices", "-p", help="daily price CSV (separato
 PRICE_COL_OPT = typer.Option(None, "--price-column", help="price column (default: close/Close/value/price/...)")
 DATE_COL_OPT = typer.Option(None, "--date-column", help="date column (default: date/Date/日期/...)")
 SEP_OPT = typer.Option(None, "--separator", help="CSV separator (default: detected among , ; tab |)")
-CLOSE_OPT = typer.Option("15:00", "--close-time", help="the session's close, HH:MM in --tz (SHFE day session: 15:00)")
-TZ_OPT = typer.Option("Asia/Shanghai", "--tz", help="time zone of --close-time")
+
+
+def _close_time(value: str) -> str:
+    from impact.errors import InputError
+    from impact.prices import parse_close_time
+
+    try:
+        parse_close_time(value)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def _time_zone(value: str) -> str:
+    """A time zone name pandas knows (Asia/Shanghai, America/New_York, UTC)."""
+    import pandas as pd
+
+    try:
+        pd.Timestamp("2025-01-01").tz_localize(value)
+    except Exception:  # pytz, zoneinfo and dateutil each raise their own kind for unknown names
+        raise typer.BadParameter(f"{value!r} is not a time zone; e.g. Asia/Shanghai, America/New_York, UTC") from None
+    return value
+
+
+CLOSE_OPT = typer.Option("15:00", "--close-time", callback=_close_time,
+                         help="the session's close, HH:MM in --tz (SHFE day session: 15:00)")
+TZ_OPT = typer.Option("Asia/Shanghai", "--tz", callback=_time_zone, help="time zone of --close-time")
 
 
 def _duration(value: str) -> str:
