@@ -84,8 +84,11 @@ def _published(value: Any) -> str | None:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
         raise InputError(f"published_at {value!r} is not a date or time: {exc}") from None
-    if not pd.Timestamp.min.tz_localize(None) <= ts.tz_localize(None) <= pd.Timestamp.max.tz_localize(None):
-        # outside what a frame's datetime column holds (1677-2262): a typo, not news
+    if ts is pd.NaT:  # the text 'NaT'
+        return None
+    utc = ts.tz_convert(timezone.utc).tz_localize(None) if ts.tzinfo is not None else ts
+    if not pd.Timestamp.min <= utc <= pd.Timestamp.max:
+        # outside what a frame's datetime column holds (1677-2262, in UTC): a typo, not news
         raise InputError(f"published_at {value!r} is outside the years 1677 to 2262")
     if ts.tzinfo is None:
         ts = ts.tz_localize(timezone.utc)

@@ -309,9 +309,10 @@ _END_RE = re.compile(
 # character, which the regex engine scans twice as fast as a look-behind branch of its own
 _CLAUSE_RE = re.compile(r"[、:;()\[\]]|,(?:(?<![0-9],)|(?![0-9]))| [-—] |——")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
-# abbreviations that are ordinary words too ("The Fed said no.", "Copper rose in Jan."): an
-# abbreviation only before a number ("No. 5", "Jan. 5")
-_BEFORE_NUMBER = frozenset("no jan feb mar apr jun jul aug sep sept oct nov dec".split())
+# an abbreviation that is an ordinary word too ("The Fed said no. Gold rallied."): an abbreviation
+# only before a number ("No. 5"). Month abbreviations stay abbreviations before words as well:
+# "a Dec. rate cut", "Oct. CPI data" are far commoner in news than a sentence ending in one.
+_BEFORE_NUMBER = frozenset({"no"})
 _NUMBER_NEXT = re.compile(r"\s*[0-9]")
 
 

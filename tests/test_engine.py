@@ -50,14 +50,18 @@ def test_the_rule_set_behind_an_engine_cannot_be_edited_in_place(engine):
     assert clone.ruleset.assets == engine.ruleset.assets and clone.evaluate("金价上涨。") == engine.evaluate("金价上涨。")
 
 
-@pytest.mark.parametrize("when", ["now", "Today", "3000-01-01", "1600-01-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "when", ["now", "Today", "3000-01-01", "1600-01-01T00:00:00Z", "2262-04-11T23:00:00-05:00", "1677-09-21T02:00:00+05:00"]
+)
 def test_relative_and_out_of_range_times_are_input_errors(engine, when):
     with pytest.raises(InputError, match="relative to now|outside the years"):
         engine.evaluate("金价上涨。", published_at=when)
 
 
 def test_a_frame_with_an_out_of_range_time_gives_that_row_an_error(engine):
-    df = pd.DataFrame({"id": [1, 2, 3], "text": ["金价承压。"] * 3, "published_at": ["3000-01-01", "2025-07-01", 1751340660]})
+    assert engine.evaluate("金价承压。", published_at="NaT").document.published_at is None
+    df = pd.DataFrame({"id": [1, 2, 3], "text": ["金价承压。"] * 3,
+                       "published_at": ["2262-04-11T23:00:00-05:00", "2025-07-01", 1751340660]})
     for per in ("signal", "evidence"):
         out = engine.evaluate_frame(df, per=per)
         errors = out.dropna(subset=["error"])

@@ -126,7 +126,8 @@ def test_a_special_learnt_while_another_thread_builds_the_pattern_is_not_lost(mo
     "text, expected",
     [
         ("The Fed said no. Gold rallied.", ["The Fed said no.", "Gold rallied."]),
-        ("Copper rose in Jan. Gold fell in Feb.", ["Copper rose in Jan.", "Gold fell in Feb."]),
+        ("Traders no longer expect a Dec. rate cut from the Fed.", ["Traders no longer expect a Dec. rate cut from the Fed."]),
+        ("Gold fell after hotter Oct. CPI data lifted the dollar.", ["Gold fell after hotter Oct. CPI data lifted the dollar."]),
         ("Mine No. 5 halted output. Gold rose.", ["Mine No. 5 halted output.", "Gold rose."]),
         ("Prices rose on Jan. 5, traders said.", ["Prices rose on Jan. 5, traders said."]),
         ("金价下跌!!铜价上涨。", ["金价下跌!!", "铜价上涨。"]),
