@@ -262,3 +262,19 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[
             index.rules.append(rule)
             index.nodes[("rules", rule.id)] = (path, rule_node, None)
     return index
+
+
+def canonical_asset(name: str, ruleset: RuleSet) -> str:
+    """``gold``, ``XAU``, ``黄金`` -> ``gold``: a canonical asset name or one of its aliases in the rules."""
+    import unicodedata
+
+    from impact.errors import InputError
+
+    key = unicodedata.normalize("NFKC", name).strip().lower()
+    assets = ruleset.assets
+    if key in assets:
+        return key
+    for asset, spec in assets.items():
+        if key in {unicodedata.normalize("NFKC", t).lower() for t in [*spec.names.zh, *spec.names.en]}:
+            return asset
+    raise InputError(f"unknown asset {name!r}; the rules know {', '.join(sorted(assets))}")

@@ -175,13 +175,13 @@ def asset_labels(
 
 def asset_resolver(engine: Any) -> Callable[[str], str]:
     """A label's asset key -> the rule set's canonical asset id, as the CLI reads ``--fail-on gold``."""
-    from impact.cli.app import canonical_asset
+    from impact.collection import canonical_asset
 
     known: dict[str, str] = {}
 
     def asset_of(name: str) -> str:
         if name not in known:
-            known[name] = canonical_asset(name, engine)
+            known[name] = canonical_asset(name, engine.ruleset)
         return known[name]
 
     return asset_of

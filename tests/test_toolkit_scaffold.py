@@ -33,7 +33,7 @@ def test_a_new_folder_gets_assets_modifiers_schema_and_the_rule(tmp_path):
     lines = lint.stdout.decode().splitlines()
     assert lines and all(" W409 " in line for line in lines)
     assert "rules/copper.strike.bullish.yaml:29:15: W409 rule 'copper.strike.bullish': write the positive example's text" in lines
-    assert "fill in these 9 places" in out.stderr.decode()  # the command already listed them
+    assert "fill in these 9 places, set 'status: active'" in out.stderr.decode()  # the command already listed them
 
     test = impact("rules", "test", "rules", cwd=tmp_path)
     assert test.returncode == 0 and test.stdout.decode().splitlines()[-2:] == [

@@ -229,22 +229,6 @@ def check_writable(path: str) -> None:
         os.remove(target)
 
 
-def canonical_asset(name: str, engine: Any) -> str:
-    """``gold``, ``XAU``, ``黄金`` -> ``gold``: a canonical asset name or one of its aliases in the rules."""
-    import unicodedata
-
-    from impact.errors import InputError
-
-    key = unicodedata.normalize("NFKC", name).strip().lower()
-    assets = engine.ruleset.assets
-    if key in assets:
-        return key
-    for asset, spec in assets.items():
-        if key in {unicodedata.normalize("NFKC", t).lower() for t in [*spec.names.zh, *spec.names.en]}:
-            return asset
-    raise InputError(f"unknown asset {name!r}; the rules know {', '.join(sorted(assets))}")
-
-
 DIRECTIONS = ("bullish", "bearish", "neutral")
 FAIL_ON_HELP = (
     "exit 1 (after writing the output) when a document has a matching signal; repeatable. "
@@ -262,6 +246,7 @@ class FailOn:
     @classmethod
     def parse(cls, specs: Iterable[str] | None, engine: Any) -> "FailOn | None":
         """None without specs; an unknown asset or direction is an input error naming the valid ones."""
+        from impact.collection import canonical_asset
         from impact.errors import InputError
 
         parsed: list[tuple[str | None, str | None]] = []
@@ -274,7 +259,7 @@ class FailOn:
                     raise InputError(f"--fail-on {spec!r}: unknown direction {direction!r}; "
                                      f"directions: {', '.join(DIRECTIONS)}")
                 try:
-                    parsed.append((canonical_asset(asset, engine), direction))
+                    parsed.append((canonical_asset(asset, engine.ruleset), direction))
                 except InputError:
                     raise InputError(f"--fail-on {spec!r}: unknown asset {asset!r}; assets: {known}") from None
             elif key == "any":
@@ -283,7 +268,7 @@ class FailOn:
                 parsed.append((None, key))
             else:
                 try:
-                    parsed.append((canonical_asset(key, engine), None))
+                    parsed.append((canonical_asset(key, engine.ruleset), None))
                 except InputError:
                     raise InputError(f"--fail-on {spec!r}: not any, an asset or a direction; "
                                      f"assets: {known}; directions: {', '.join(DIRECTIONS)}") from None

@@ -208,6 +208,11 @@ def new(
     for path in done.created:
         typer.echo(f"created {path}")
     con = stderr()
-    con.print(f"fill in these {len(done.todo)} places, then run: impact rules test {dir}", markup=False, soft_wrap=True)
+    con.print(
+        f"fill in these {len(done.todo)} places, set 'status: active' (the rule starts disabled: no signals, "
+        f"examples skipped), then run: impact rules test {dir}",
+        markup=False,
+        soft_wrap=True,
+    )
     for p in done.todo:
         con.print(f"  {p}", markup=False, soft_wrap=True)

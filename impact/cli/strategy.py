@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from impact.cli.app import app, canonical_asset, check_writable, handle_errors, replacing_output, stderr, write_out
+from impact.cli.app import app, check_writable, handle_errors, replacing_output, stderr, write_out
 
 
 class TableFormat(str, Enum):
@@ -239,6 +239,8 @@ def study(
     debug: bool = DEBUG_OPT,
 ) -> None:
     """Event study: per rule and overall, hit rate and mean forward return of the signals, beside chance."""
+    from impact.collection import canonical_asset
+
     from impact.errors import InputError
     from impact.prices import read_prices
     from impact.study import event_study
@@ -250,7 +252,7 @@ def study(
     if output:
         check_writable(output)
     engine = Engine.from_path(rules)
-    asset = canonical_asset(asset, engine)
+    asset = canonical_asset(asset, engine.ruleset)
     series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
     _note(quiet, series.describe())
     frame = load_frame(input, rules, "evidence", quiet, engine)
@@ -308,6 +310,8 @@ def aggregate(
     debug: bool = DEBUG_OPT,
 ) -> None:
     """Net view over time: per asset and period, the exponentially decayed view and the counts behind it."""
+    from impact.collection import canonical_asset
+
     from impact.errors import InputError
     from impact.timeseries import net_view
 
@@ -317,7 +321,7 @@ def aggregate(
     if output:
         check_writable(output)
     engine = Engine.from_path(rules)
-    wanted = [canonical_asset(a, engine) for a in asset] if asset else None
+    wanted = [canonical_asset(a, engine.ruleset) for a in asset] if asset else None
     frame = load_frame(input, rules, "signal", quiet, engine)
     _note_undated(frame, quiet, input, wanted)
     try:
@@ -362,6 +366,8 @@ def timeline(
     debug: bool = DEBUG_OPT,
 ) -> None:
     """Plot the net view against the price, with markers for the strongest signals."""
+    from impact.collection import canonical_asset
+
     from impact.errors import InputError
     from impact.plot import timeline as draw
     from impact.prices import read_prices
@@ -370,7 +376,7 @@ def timeline(
 
     check_writable(out)
     engine = Engine.from_path(rules)
-    asset = canonical_asset(asset, engine)
+    asset = canonical_asset(asset, engine.ruleset)
     series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
     _note(quiet, series.describe())
     frame = load_frame(input, rules, "signal", quiet, engine)
