@@ -94,7 +94,16 @@ def _parse_dates(values: "pd.Series") -> "pd.Series":
     try:
         out = pd.to_datetime(text.where(~compact), errors="coerce", format="mixed")
     except ValueError:  # offsets written in a way not stripped above, and not all the same
-        out = pd.to_datetime(text.where(~compact), errors="coerce", format="mixed", utc=True)
+        # each value on its own, its offset dropped: the session is the date as written (in UTC
+        # 20250701T000000+0800 would be 30 June)
+        def as_written(value: str) -> "pd.Timestamp":
+            try:
+                ts = pd.Timestamp(value)
+            except (ValueError, TypeError, OverflowError):
+                return pd.NaT
+            return ts.tz_localize(None) if ts.tzinfo is not None else ts
+
+        out = pd.to_datetime(text.where(~compact).map(as_written, na_action="ignore"), errors="coerce")
     if compact.any():
         out = out.where(~compact, pd.to_datetime(text.where(compact), format="%Y%m%d", errors="coerce"))
     if getattr(out.dt, "tz", None) is not None:
@@ -168,7 +177,9 @@ def read_prices(
         pcol = numeric[0]
 
     dates = _parse_dates(frame[dcol])
-    _check_date_range(dates, frame[dcol], shown)
+    # the file line of each row: read_csv skips blank lines (the header is the first non-blank one)
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip()][1:]
+    _check_date_range(dates, frame[dcol], shown, lines)
     prices = _parse_numbers(frame[pcol], sep)
     keep = dates.notna() & prices.notna() & (prices > 0)
     if drop_weekends:
@@ -182,7 +193,7 @@ def read_prices(
     return PriceSeries(series, shown, dcol, pcol, sep, int(len(frame) - len(series)))
 
 
-def _check_date_range(dates: "pd.Series", written: "pd.Series", path: str) -> None:
+def _check_date_range(dates: "pd.Series", written: "pd.Series", path: str, lines: list[int]) -> None:
     """Dates outside pandas' nanosecond range (1677-09-22 .. 2262-04-11, where sessions are
     aligned) are an InputError naming the first one: a year such as 3000 is a typo to fix, not a
     row to drop unseen."""
@@ -192,7 +203,7 @@ def _check_date_range(dates: "pd.Series", written: "pd.Series", path: str) -> No
     if bad.any():
         first = int(bad.to_numpy().argmax())
         more = int(bad.sum()) - 1
-        line = first + 2  # the header is line 1 (a file with blank lines between rows numbers from there)
+        line = lines[first] if first < len(lines) else first + 2
         raise InputError(f"{path}:{line}: date {written.iloc[first]!r} is outside the dates a price series can "
                          f"hold ({pd.Timestamp.min.ceil('D'):%Y-%m-%d} .. {pd.Timestamp.max.floor('D'):%Y-%m-%d})"
                          + (f"; {more:,} more such rows" if more else ""))

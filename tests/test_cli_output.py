@@ -80,9 +80,9 @@ def test_an_output_file_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path)
     news = write_jsonl(tmp_path / "in.jsonl", '{"id": "a", "text": "gold rose"}')
     old = tmp_path / "old.jsonl"
     old.write_text("old\n")
-    os.chmod(old, 0o644)
+    os.chmod(old, 0o604)  # a mode no umask gives a new file
     assert impact("evaluate", str(news), "-o", str(old)).returncode == 0
-    assert stat.S_IMODE(os.stat(old).st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(old).st_mode) == 0o604
     new = tmp_path / "new.csv"
     out = impact("evaluate", str(news), "-f", "csv", "-o", str(new), preexec_fn=lambda: os.umask(0o027))
     assert out.returncode == 0, out.stderr
@@ -184,15 +184,20 @@ def test_price_dates_with_different_offsets_are_read_as_written(tmp_path):
     path.write_text("date,close\n2025-07-01T00:00:00+08:00,100\n2025-07-02T00:00:00+00:00,101\n2025-07-03,102\n")
     series = read_prices(path)
     assert [f"{d:%Y-%m-%d}" for d in series.close.index] == ["2025-07-01", "2025-07-02", "2025-07-03"]
+    # offsets pandas cannot read in one go: each value keeps its own date (in UTC, 1 July +08:00
+    # would be 30 June)
+    path.write_text("date,close\n20250701T000000+0800,100\n20250702T000000+0000,101\n20250703T000000-0500,102\n")
+    series = read_prices(path)
+    assert [f"{d:%Y-%m-%d}" for d in series.close.index] == ["2025-07-01", "2025-07-02", "2025-07-03"]
 
 
 def test_a_price_date_out_of_range_names_the_line(tmp_path):
     path = tmp_path / "p.csv"
-    path.write_text("date,close\n2025-07-01,100\n3000-01-01,101\n2025-07-03,102\n")
+    path.write_text("date,close\n\n2025-07-01,100\n\n3000-01-01,101\n2025-07-03,102\n")  # blank lines count
     news = write_jsonl(tmp_path / "in.jsonl", '{"id": "a", "text": "gold rose", "published_at": "2025-07-01T01:00:00Z"}')
     out = impact("study", str(news), "-p", str(path), "-a", "gold")
     assert out.returncode == 2
-    assert f"{path}:3: date '3000-01-01'" in out.stderr.decode()
+    assert f"{path}:5: date '3000-01-01'" in out.stderr.decode()
     assert "internal error" not in out.stderr.decode()
 
 
@@ -254,6 +259,17 @@ def test_a_bad_option_is_exit_2_naming_it(tmp_path, args, option):
     out = impact(*(given.get(a, a) for a in args))
     assert out.returncode == 2
     assert option in said(out)
+
+
+@pytest.mark.parametrize("args", [
+    ["aggregate", "NEWS", "--freq", "M"], ["aggregate", "NEWS", "--freq", "Q"], ["aggregate", "NEWS", "--freq", "2M"],
+    ["aggregate", "NEWS", "--freq", "W"], ["aggregate", "NEWS", "--freq", "1h"], ["aggregate", "NEWS", "--half-life", "36h"],
+    ["study", "NEWS", "-p", "PRICES", "-a", "gold", "--tz", "Asia/Shanghai", "--close-time", "15:00"],
+])
+def test_good_option_values_are_taken(args):
+    given = {"NEWS": str(FIXTURES / "batch" / "mixed.jsonl"), "PRICES": str(FIXTURES / "prices" / "au-daily.csv")}
+    out = impact(*(given.get(a, a) for a in args), "-q", "-f", "json")
+    assert out.returncode == 0, said(out)
 
 
 def test_rules_lint_of_a_file_that_is_no_rule_file_is_exit_2(tmp_path):

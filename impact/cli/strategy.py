@@ -77,13 +77,18 @@ def _duration(value: str) -> str:
 
 
 def _frequency(value: str) -> str:
-    """A positive pandas frequency (D, W, h, ME), checked when the options are read."""
+    """A positive pandas frequency (D, W, h, or a calendar period M, Q, Y), checked when the options
+    are read: what net_view takes, an offset or a period frequency."""
+    import pandas as pd
     from pandas.tseries.frequencies import to_offset
 
     try:
         offset = to_offset(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a pandas frequency; e.g. D, W, h, ME") from None
+        try:
+            offset = pd.Period("2025-01-01", freq=value).freq
+        except (ValueError, TypeError):
+            raise typer.BadParameter(f"{value!r} is not a pandas frequency; e.g. D, W, h, M") from None
     if offset.n <= 0:
         raise typer.BadParameter(f"{value!r}: a period must be positive")
     return value
