@@ -2,11 +2,12 @@
 
     python benchmarks/ratio.py NEWS.jsonl [MORE.jsonl ...] [--rules DIR] [--json]
 
-For each JSONL file (``{"text": ...}`` a line; other keys are ignored, unreadable lines skipped)
-prints the documents, characters, term hits and evidence per 1,000 characters, and the engine's
-time over the time of a bare pyahocorasick scan of the same text with the same term set, taken
-as in ``benchmarks/run.py`` (engine and scan in turns; each side's fastest of ``--passes``). The ratio follows
-the density of the text: how many hits and how much evidence a thousand characters hold.
+For each batch file (JSONL, CSV or Parquet, read as ``impact evaluate`` reads them; unreadable
+records skipped) prints the documents, characters, term hits and evidence per 1,000 characters,
+and the engine's time over the time of a bare pyahocorasick scan of the same text with the same
+term set, taken as in ``benchmarks/run.py`` (engine and scan in turns; each side's fastest of
+``--passes``). The ratio follows the density of the text: how many hits and how much evidence a
+thousand characters hold.
 """
 
 from __future__ import annotations
@@ -25,16 +26,11 @@ from run import engine_and_scan, scan_automaton  # noqa: E402
 
 
 def texts(path: Path) -> list[str]:
-    out = []
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            try:
-                text = json.loads(line).get("text")
-            except (ValueError, AttributeError):
-                continue
-            if isinstance(text, str):
-                out.append(text)
-    return out
+    """The texts of a batch file (JSONL, CSV or Parquet, read as ``impact evaluate`` reads it);
+    records that cannot be read, or hold no text, are left out."""
+    from impact.batch import read_records
+
+    return [r.text for r in read_records(str(path)) if r.error is None and isinstance(r.text, str)]
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ overlapping matches as pyahocorasick two to three times faster, and returns char
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from dataclasses import dataclass
 
@@ -22,13 +23,14 @@ def normalise_term(term: str) -> str:
     return unicodedata.normalize("NFKC", term.strip()).lower()
 
 
+# an English term's word characters (a hit next to one is inside a word), and the letters a
+# wildcard term runs on through
+_LETTERS = frozenset(string.ascii_letters)
+_WORD_CHARS = frozenset(string.ascii_letters + string.digits)
+
+
 def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-# the characters _is_word_char accepts, and the ASCII letters a wildcard term runs on through
-_WORD_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    return ch in _WORD_CHARS
 
 
 @dataclass(slots=True)

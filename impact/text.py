@@ -309,10 +309,9 @@ _END_RE = re.compile(
 # character, which the regex engine scans twice as fast as a look-behind branch of its own
 _CLAUSE_RE = re.compile(r"[、:;()\[\]]|,(?:(?<![0-9],)|(?![0-9]))| [-—] |——")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
-# an abbreviation that is an ordinary word too ("The Fed said no. Gold rallied."): an abbreviation
-# only before a number ("No. 5"). Month abbreviations stay abbreviations before words as well:
+# "no." is an abbreviation only before a number ("No. 5"), else the word ending a sentence ("The
+# Fed said no. Gold rallied."). Month abbreviations stay abbreviations before words as well:
 # "a Dec. rate cut", "Oct. CPI data" are far commoner in news than a sentence ending in one.
-_BEFORE_NUMBER = frozenset({"no"})
 _NUMBER_NEXT = re.compile(r"\s*[0-9]")
 
 
@@ -346,7 +345,7 @@ def segment(norm: str) -> list[Sentence]:
             w = _WORD_BEFORE_DOT.search(norm, max(start, at - 12), at + 1)
             if w:
                 word = w.group(1).lower()
-                if (word in _ABBREVIATIONS and (word not in _BEFORE_NUMBER or _NUMBER_NEXT.match(norm, at + 1))) or (
+                if (word in _ABBREVIATIONS and (word != "no" or _NUMBER_NEXT.match(norm, at + 1))) or (
                     len(word) == 1 and word.isalpha()
                 ):
                     continue
