@@ -7,19 +7,19 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from impact.collection import RuleSet
+from impact.ruleset.collection import RuleSet
 from impact.errors import ImpactError, InputError
-from impact.facts import FLAG_MODIFIERS, Fact, FactExtractor, NearMiss
-from impact.inference import MODES as INFERENCE_MODES, Inference
-from impact.matcher import Matcher
+from impact.pipeline.compile import Compiled
+from impact.pipeline.document import parse_published
+from impact.pipeline.facts import FLAG_MODIFIERS, Fact, NearMiss
+from impact.pipeline.inference import MODES as INFERENCE_MODES
 from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span, Undecided
-from impact.resolve import Net, Vote, resolve, weigh
-from impact.schema import Rule
-from impact.text import OffsetMap, Sentence, detect_language, normalise, segment
+from impact.pipeline.resolve import Net, Vote, resolve, weigh
+from impact.ruleset.schema import Rule
+from impact.pipeline.text import OffsetMap, Sentence, detect_language, normalise, segment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,58 +41,6 @@ class Trace:
     near_misses: list[NearMiss]
     fired: list[tuple[str, list[int]]]
     votes: list[Vote]
-
-
-class _Compiled:
-    """The parts of an engine that are rebuilt, never pickled: automaton, conditions, host."""
-
-    def __init__(self, ruleset: RuleSet, inference: str):
-        self.rules: list[Rule] = list(ruleset.active_rules)
-        self.event_index = {name: i for i, name in enumerate(ruleset.events)}
-        self.matcher = Matcher(ruleset, self.event_index)
-        self.extractor = FactExtractor(ruleset, self.event_index, self.matcher)
-        self.inference = Inference(self.rules, inference)
-        self.rationales = [rule.rationale.strip() for rule in self.rules]
-        # per rule and view: modifiers -> the vote's weight, filled as they occur (a few each)
-        self.weights: list[list[dict[tuple[str, ...], float]]] = [[{} for _ in rule.then] for rule in self.rules]
-
-
-_RELATIVE_TIMES = frozenset({"now", "today", "tomorrow", "yesterday"})
-
-
-def _published(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    import numbers
-
-    import pandas as pd
-
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
-        # a bare number is no date: pandas would read 1751340660 as nanoseconds after 1970
-        if pd.isna(value):
-            return None
-        raise InputError(
-            f"published_at {value!r} is a number, not a date or time (give ISO 8601 text such as "
-            "2025-07-01T03:31:00Z; convert epoch seconds first)"
-        )
-    if isinstance(value, str) and value.strip().lower() in _RELATIVE_TIMES:
-        # pandas reads these as the clock's time: a report would depend on when it was made
-        raise InputError(f"published_at {value!r} is relative to now, not a date or time (give ISO 8601 text)")
-    try:
-        if pd.isna(value):
-            return None
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"published_at {value!r} is not a date or time: {exc}") from None
-    if ts is pd.NaT:  # the text 'NaT'
-        return None
-    utc = ts.tz_convert(timezone.utc).tz_localize(None) if ts.tzinfo is not None else ts
-    if not pd.Timestamp.min <= utc <= pd.Timestamp.max:
-        # outside what a frame's datetime column holds (1677-2262, in UTC): a typo, not news
-        raise InputError(f"published_at {value!r} is outside the years 1677 to 2262")
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(timezone.utc)
-    return ts.tz_convert(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 class _Clock:
@@ -152,11 +100,11 @@ class Engine:
     def from_path(cls, path: str | Path | None = None, *, inference: str = "joins") -> "Engine":
         """Load a rule folder (default: the bundled pack). Raises RuleError with file:line:col.
 
-        The validated rules are cached by the bytes of the rule files (see impact.cache).
+        The validated rules are cached by the bytes of the rule files (see impact.ruleset.cache).
         ``inference="durable"`` runs every rule on durable_rules instead of the joins only
-        (same results, slower; see impact.inference).
+        (same results, slower; see impact.pipeline.inference).
         """
-        from impact.cache import load_cached
+        from impact.ruleset.cache import load_cached
 
         with _gc_paused():
             engine = cls(load_cached(path), inference)
@@ -171,13 +119,13 @@ class Engine:
     def __reduce__(self):
         return (Engine, (self._ruleset, self._inference))
 
-    def _parts(self) -> _Compiled:
+    def _parts(self) -> Compiled:
         parts = self._compiled
         if parts is None:
             with self._build_lock:
                 parts = self._compiled
                 if parts is None:
-                    parts = _Compiled(self._ruleset, self._inference)
+                    parts = Compiled(self._ruleset, self._inference)
                     object.__setattr__(self, "_compiled", parts)
         return parts
 
@@ -212,7 +160,7 @@ class Engine:
         if len(text) > MAX_CHARS:
             raise InputError(f"document has {len(text):,} characters; the limit is {MAX_CHARS:,}")
         clock = _Clock(stages) if stages is not None else None
-        when = _published(published_at)
+        when = parse_published(published_at)
         parts = self._parts()
         norm, offsets = normalise(text)
         if clock:
@@ -314,8 +262,8 @@ class Engine:
         time: str | None = "published_at",
         per: str = "signal",
     ) -> "pd.DataFrame":
-        """Evaluate a DataFrame of documents; see impact.frames for the output columns."""
-        from impact.frames import evaluate_frame
+        """Evaluate a DataFrame of documents; see impact.io.frames for the output columns."""
+        from impact.io.frames import evaluate_frame
 
         return evaluate_frame(self, df, text=text, id=id, time=time, per=per)
 
@@ -377,14 +325,14 @@ def _votes(
 
 
 def _signal(
-    net: Net, parts: _Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
+    net: Net, parts: Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
 ) -> Signal:
     evidence = _evidence(net, parts, sentences, text, original)
     return Signal._build(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)
 
 
 def _evidence(
-    net: Net, parts: _Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
+    net: Net, parts: Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
 ) -> list[Evidence]:
     evidence = []
     rules, rationales = parts.rules, parts.rationales

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from impact.collection import check_ruleset, default_rules_path, rule_files
+from impact.ruleset.collection import check_ruleset, default_rules_path, rule_files
 from impact.engine import Engine
 from impact.errors import Problem
 from impact.report import Report

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from impact.schema import Basis, Direction, Horizon
+from impact.ruleset.schema import Basis, Direction, Horizon
 
 REPORT_SCHEMA = "impact.report/1"
 

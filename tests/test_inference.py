@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from impact import Engine, InferenceError
-from impact.facts import Fact
-from impact.inference import MAX_RULES_PER_EVENT, MAX_RULES_PER_RULESET, Inference, partition
-from impact.schema import Rule
+from impact.pipeline.facts import Fact
+from impact.pipeline.inference import MAX_RULES_PER_EVENT, MAX_RULES_PER_RULESET, Inference, partition
+from impact.ruleset.schema import Rule
 
 from conftest import FIXTURES, RULES, article
 
@@ -145,7 +145,7 @@ def test_the_lookup_and_durable_rules_give_identical_reports(engine):
 
 @pytest.mark.parametrize("mode", ["joins", "durable"])
 def test_a_join_fires_within_its_budget_however_often_a_document_repeats_itself(mode):
-    from impact.inference import JOIN_FIRINGS
+    from impact.pipeline.inference import JOIN_FIRINGS
 
     join = Rule.model_validate({
         "id": "j", "description": "d", "when": {"all": ["e", "f"]}, "rationale": "r", "explain": "x",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from impact.lint import CODES, VALIDATORS, lint_path, nested_quantifier
+from impact.lint.checks import CODES, VALIDATORS, lint_path, nested_quantifier
 
 from conftest import ROOT, RULES
 

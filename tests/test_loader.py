@@ -3,7 +3,7 @@
 import pytest
 
 from impact import Engine, RuleError
-from impact.collection import check_ruleset
+from impact.ruleset.collection import check_ruleset
 
 from conftest import write_rules
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from impact.resolve import (
+from impact.pipeline.resolve import (
     ALL_SET_ASIDE,
     AFTER_CONTRAST,
     BEFORE_CONTRAST,

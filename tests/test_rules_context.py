@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from impact.text import segment
+from impact.pipeline.text import segment
 from tests.conftest import write_rules
 from impact import Engine
 

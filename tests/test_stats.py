@@ -5,7 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from impact.cli.app import app
-from impact.stats import LABEL_SCHEMES, corpus_stats, read_jsonl, scheme_for
+from impact.authoring.stats import LABEL_SCHEMES, corpus_stats, read_jsonl, scheme_for
 
 runner = CliRunner()
 
@@ -94,7 +94,7 @@ def test_cli_table_json_csv_and_baseline(tmp_path):
     assert "per asset" in table.output and "never fired" in table.output
     out = runner.invoke(app, ["rules", "stats", str(path), "--format", "json"])
     doc = json.loads(out.output)
-    assert doc["schema"] == "impact.stats/1" and doc["documents"] == 6
+    assert doc["schema"] == "impact.authoring.stats/1" and doc["documents"] == 6
     assert "conflict_matrix" in doc and "timing" in doc
     rows = runner.invoke(app, ["rules", "stats", str(path), "--format", "csv"]).output.splitlines()
     assert rows[0] == "section,name,metric,value" and any(r.startswith("total,all,precision,") for r in rows)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from impact.text import detect_language, normalise, segment
+from impact.pipeline.text import detect_language, normalise, segment
 
 
 def sentences(text: str) -> list[str]:
@@ -104,7 +104,7 @@ def test_a_special_learnt_while_another_thread_builds_the_pattern_is_not_lost(mo
     """Thread B learns ﬁ (one character that becomes two) while thread A compiles the pattern of
     the specials known before: the stale pattern must not hide ﬁ from every later document.
     The interleaving is replayed in one thread by running B's step inside A's re.compile."""
-    import impact.text as text_module
+    import impact.pipeline.text as text_module
 
     fold = text_module._Fold()
     monkeypatch.setattr(text_module, "_FOLD", fold)

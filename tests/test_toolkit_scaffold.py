@@ -6,8 +6,8 @@ import sys
 
 import yaml
 
-from impact.lint import lint_path
-from impact.scaffold import new_rule
+from impact.lint.checks import lint_path
+from impact.authoring.scaffold import new_rule
 
 from conftest import RULES
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from impact.trace import trace_dict, why_not
+from impact.explain.trace import trace_dict, why_not
 
 from conftest import FIXTURES, article
 

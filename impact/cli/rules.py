@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from impact.cli.app import handle_errors, rules_app, stderr, write_out
+from impact.cli.common import handle_errors, stderr, write_out
 
 
 class TextOrJson(str, Enum):
@@ -21,7 +21,7 @@ class TextOrJson(str, Enum):
 
 def _rule_path(path: Optional[str]) -> Optional[str]:
     """A rule folder, or a file with a rule file's suffix: anything else is a usage error (exit 2)."""
-    from impact.collection import RULE_SUFFIXES
+    from impact.ruleset.collection import RULE_SUFFIXES
 
     if path is None:
         return None
@@ -36,7 +36,6 @@ def _rule_path(path: Optional[str]) -> Optional[str]:
 RULE_PATH_ARG = typer.Argument(None, help="rule folder or file (default: the bundled pack)", callback=_rule_path)
 
 
-@rules_app.command("lint")
 @handle_errors
 def lint(
     path: Optional[str] = RULE_PATH_ARG,
@@ -48,7 +47,7 @@ def lint(
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Check rule files: every problem as path:line:col: CODE message. Exit 1 on errors."""
-    from impact.lint import CODES, VALIDATORS, lint_path
+    from impact.lint.checks import CODES, VALIDATORS, lint_path
 
     if codes:
         for code, summary in CODES.items():
@@ -57,8 +56,8 @@ def lint(
     if explain is not None:
         code = explain.strip().upper()
         if code not in CODES:
-            from impact.cli.app import fail
-            from impact.loader import suggest
+            from impact.cli.common import fail
+            from impact.ruleset.loader import suggest
 
             raise fail(f"no lint code {explain!r}{suggest(code, list(CODES))}")
         typer.echo(f"{code}  {CODES[code]}")
@@ -81,7 +80,6 @@ def lint(
         raise typer.Exit(1)
 
 
-@rules_app.command("test")
 @handle_errors
 def test(
     path: Optional[str] = RULE_PATH_ARG,
@@ -91,8 +89,8 @@ def test(
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Run every rule's examples: per rule what was expected and what came out. Exit 1 on failure."""
-    from impact.examples import authoring_engine, run_examples, show_views
-    from impact.trace import why_not
+    from impact.authoring.examples import authoring_engine, run_examples, show_views
+    from impact.explain.trace import why_not
 
     wanted = set(rule) if rule else None
     target = Path(path) if path is not None else None
@@ -107,8 +105,8 @@ def test(
     if rule:
         unknown = sorted(set(rule) - {r.id for r in engine.ruleset.rules})
         if unknown:
-            from impact.cli.app import fail
-            from impact.loader import suggest
+            from impact.cli.common import fail
+            from impact.ruleset.loader import suggest
 
             ids = [r.id for r in engine.ruleset.rules]
             raise fail(f"no rule {unknown[0]!r}{suggest(unknown[0], ids)}")
@@ -161,14 +159,13 @@ def test(
         raise typer.Exit(1)
 
 
-@rules_app.command("schema")
 @handle_errors
 def schema(
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file instead of stdout"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Print the JSON Schema of rule files (for editors: yaml-language-server)."""
-    from impact.schema import json_schema
+    from impact.ruleset.schema import json_schema
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
@@ -178,14 +175,13 @@ def schema(
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        from impact.cli.app import fail
+        from impact.cli.common import fail
 
         raise fail(f"{output}: {exc.strerror or exc}") from None
     stderr().print(f"wrote {output}; put  # yaml-language-server: $schema=<path to it>  at the top of a rule file",
                    style="dim", markup=False)
 
 
-@rules_app.command("new")
 @handle_errors
 def new(
     rule_id: str = typer.Argument(..., metavar="ID", help="the new rule's id, e.g. copper.strike.bullish"),
@@ -197,12 +193,12 @@ def new(
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Scaffold a rule file with metadata and example stubs; prints what is left to fill in."""
-    from impact.scaffold import ScaffoldError, new_rule
+    from impact.authoring.scaffold import ScaffoldError, new_rule
 
     try:
         done = new_rule(rule_id, dir, event=event, asset=asset, direction=direction, basis=basis)
     except ScaffoldError as exc:
-        from impact.cli.app import fail
+        from impact.cli.common import fail
 
         raise fail(str(exc)) from None
     for path in done.created:

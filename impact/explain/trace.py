@@ -20,10 +20,10 @@ from rich.table import Table
 from rich.text import Text
 
 from impact.engine import Engine, Trace
-from impact.matcher import GROUP, MODIFIER, NONE, TRIGGER
-from impact.resolve import AFTER_CONTRAST, BASIS, BEFORE_CONTRAST, DOMINANCE, FUTURE, HEDGED, Vote
-from impact.collection import RuleSet
-from impact.schema import Rule, expand_terms
+from impact.pipeline.matcher import GROUP, MODIFIER, NONE, TRIGGER
+from impact.pipeline.resolve import AFTER_CONTRAST, BASIS, BEFORE_CONTRAST, DOMINANCE, FUTURE, HEDGED, Vote
+from impact.ruleset.collection import RuleSet
+from impact.ruleset.schema import Rule, expand_terms
 
 _FLAGS = ("negated", "reversed", "conditional")
 
@@ -274,7 +274,7 @@ def why_not(engine: Engine, rule_id: str, text: str) -> str:
 def render_trace(tr: Trace, engine: Engine, console: Console, rules: Collection[str] | None = None) -> None:
     """The trace as tables for people (``--format json`` is :func:`trace_dict`, written as it is)."""
     data = trace_dict(tr, engine, rules)
-    from impact.render import table
+    from impact.explain.render import table
 
     console.print(table(tr.report))
     title = "the rules asked for" if rules is not None else "rules whose terms occur"

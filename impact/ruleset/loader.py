@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from impact.errors import Problem
-from impact.schema import RuleFile
+from impact.ruleset.schema import RuleFile
 
 # YAML 1.1 reads these unquoted words as booleans; in a string field that is almost never meant.
 YAML11_BOOLEANS = frozenset(

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from impact.collection import RuleSet
-from impact.schema import MODIFIERS, Terms, expand_terms
+from impact.ruleset.collection import RuleSet
+from impact.ruleset.schema import MODIFIERS, Terms, expand_terms
 
 # What a term is used for. A term may have several uses (an alias can also be a trigger).
 ALIAS, NOT_WITHIN, MODIFIER, TRIGGER, GROUP, NONE = range(6)

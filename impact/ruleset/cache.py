@@ -2,9 +2,9 @@
 
 Parsing and validating 10,000 rules takes seconds; unpickling their validated form a fraction
 of that. ``Engine.from_path`` asks here first. The key covers every rule file (relative path and
-bytes, read once), the package version and the source of the modules that decide what a rule
-file means (schema, loader, collection, lint), so an edit of either gives a new key; stale
-entries are never served, only left behind. A rule set is stored only when its own hash (taken
+bytes, read once) and the source of every module of the packages that decide what a rule file
+means (``impact/ruleset/``, ``impact/lint/``, found by walking them), so an edit of either gives
+a new key; stale entries are never served, only left behind. A rule set is stored only when its own hash (taken
 by the loader over the bytes it parsed) agrees with the key's, so a file saved between the two
 reads cannot file one content under another's key.
 
@@ -22,10 +22,13 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from impact.collection import RuleSet, default_rules_path, load_ruleset, rule_files
+from impact.ruleset.collection import RuleSet, default_rules_path, load_ruleset, rule_files
 
 FORMAT = 1
-_MEANING_MODULES = ("schema.py", "loader.py", "collection.py", "lint.py", "cache.py")
+# the packages whose code decides what a rule file means: every module in them is hashed, by
+# content alone, so moving or renaming a module never turns the cache off (nor keeps it on
+# across a change of meaning)
+MEANING_PACKAGES = ("ruleset", "lint")
 
 
 def cache_dir() -> Path | None:
@@ -39,13 +42,16 @@ def cache_dir() -> Path | None:
     return (Path(base) if base else Path.home() / ".cache") / "asset-impact"
 
 
-def _code_digest() -> bytes:
-    from impact import __version__
-
-    h = hashlib.sha256(f"impact-cache/{FORMAT}/{__version__}".encode())
-    here = Path(__file__).resolve().parent
-    for name in _MEANING_MODULES:
-        h.update((here / name).read_bytes())
+def code_digest(package: Path | None = None) -> bytes:
+    """A digest of the source of the code that reads rules: the sorted digests of every module
+    under ``MEANING_PACKAGES`` of ``package`` (default: this installed package), not their names."""
+    root = package if package is not None else Path(__file__).resolve().parents[1]
+    sources = sorted(
+        hashlib.sha256(f.read_bytes()).digest() for name in MEANING_PACKAGES for f in (root / name).rglob("*.py")
+    )
+    h = hashlib.sha256(f"impact-cache/{FORMAT}".encode())
+    for digest in sources:
+        h.update(digest)
     return h.digest()
 
 
@@ -62,7 +68,7 @@ def keys(path: str | Path | None) -> tuple[str, str] | None:
         for f in files:
             digest.update(str(f.relative_to(root) if root.is_dir() else f.name).encode())
             digest.update(f.read_bytes())
-        key = hashlib.sha256(_code_digest() + digest.digest()).hexdigest()[:32]
+        key = hashlib.sha256(code_digest() + digest.digest()).hexdigest()[:32]
     except OSError:
         return None
     return key, digest.hexdigest()[:16]

@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 
 from impact.errors import Problem, RuleError
-from impact.loader import load_rule_file, locate
-from impact.schema import Asset, Event, Lexicon, Rule, RuleFile
+from impact.ruleset.loader import load_rule_file, locate
+from impact.ruleset.schema import Asset, Event, Lexicon, Rule, RuleFile
 
 RULE_SUFFIXES = (".yaml", ".yml")
 
@@ -67,7 +67,7 @@ class RuleSet:
     def relocated(self, root: str | Path) -> "RuleSet":
         """The same rules as read from ``root``, another copy of the folder: locations follow.
 
-        A rule set cached by content (impact.cache) may have been loaded from another copy;
+        A rule set cached by content (impact.ruleset.cache) may have been loaded from another copy;
         its file:line locations must name the files the user is looking at.
         """
         new = str(root)
@@ -109,7 +109,7 @@ class RuleSet:
 
 def default_rules_path() -> Path:
     """The bundled rule pack: inside the installed wheel, or the repository's ``rules/``."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package: impact/
     packaged = here / "default_rules"
     if packaged.is_dir():
         return packaged
@@ -144,7 +144,7 @@ def check_ruleset(path: str | Path | None = None) -> tuple[RuleSet | None, list[
     being saved while it is read can never give a rule set whose hash belongs to other content.
     The rule set is None when any problem is an error.
     """
-    from impact.lint import run_validators  # the validators need this module's RuleIndex
+    from impact.lint.checks import run_validators  # the validators need this module's RuleIndex
 
     root = Path(path) if path is not None else default_rules_path()
     if not root.exists():

@@ -16,7 +16,7 @@ bullish, bearish and neutral votes::
 so the score lies in [-1, 1], the sign of a bullish or bearish score agrees with its direction,
 and a single weak vote gives a small score while many agreeing votes approach +-1. A neutral
 signal's score keeps the lean of B - S (near 0 when the range view dominates);
-``impact.timeseries`` counts a neutral signal at 0.
+``impact.market.timeseries`` counts a neutral signal at 0.
 
 Mixed evidence is no call: when an asset has votes both ways, the larger side must weigh at
 least DOMINANCE (3:2) times the smaller one, else the asset gets no direction at all

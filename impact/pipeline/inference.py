@@ -40,8 +40,8 @@ from typing import Callable, Sequence
 from durable import engine as durable_engine
 
 from impact.errors import InferenceError
-from impact.facts import Fact
-from impact.schema import Rule
+from impact.pipeline.facts import Fact
+from impact.ruleset.schema import Rule
 
 MAX_RULES_PER_RULESET = 128
 MAX_RULES_PER_EVENT = 48

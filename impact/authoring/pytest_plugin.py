@@ -69,7 +69,7 @@ def _folder_of(config: pytest.Config, path: Path) -> Path | None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if not parent.config.stash.get(_FOLDERS, []):
         return None
-    from impact.collection import RULE_SUFFIXES
+    from impact.ruleset.collection import RULE_SUFFIXES
 
     if file_path.suffix not in RULE_SUFFIXES:
         return None
@@ -84,7 +84,7 @@ def _load(config: pytest.Config, folder: Path) -> Any:
     loaded = config.stash[_LOADED]
     if folder not in loaded:
         from impact.errors import RuleError
-        from impact.examples import authoring_engine
+        from impact.authoring.examples import authoring_engine
 
         try:
             engine = authoring_engine(folder)
@@ -145,7 +145,7 @@ class ExampleItem(pytest.Item):
         return ruleset.example_where.get((self.rule_id, self.index), ruleset.rule_where[self.rule_id])
 
     def runtest(self) -> None:
-        from impact.examples import run_example
+        from impact.authoring.examples import run_example
 
         engine, ruleset, _ = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]
         result = run_example(engine, ruleset, self.rule_id, self.index)
@@ -158,8 +158,8 @@ class ExampleItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
         if not isinstance(excinfo.value, ExampleFailed) or self.result is None:
             return super().repr_failure(excinfo)
-        from impact.examples import show_views
-        from impact.trace import why_not
+        from impact.authoring.examples import show_views
+        from impact.explain.trace import why_not
 
         r = self.result
         engine, _, _ = _load(self.config, self.parent.folder)  # type: ignore[attr-defined]

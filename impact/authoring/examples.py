@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from impact.collection import RuleSet, Where
+from impact.ruleset.collection import RuleSet, Where
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ def authoring_engine(path: str | Path | None = None) -> Any:
     ``Engine.from_path`` may serve a rule set cached by content, read from another copy of the
     folder; the tools report file:line locations, so they always read the files in front of them.
     """
-    from impact.collection import load_ruleset
+    from impact.ruleset.collection import load_ruleset
     from impact.engine import Engine
 
     return Engine(load_ruleset(path))

@@ -18,10 +18,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from impact.collection import check_ruleset, default_rules_path, rule_files
+from impact.ruleset.collection import check_ruleset, default_rules_path, rule_files
 from impact.errors import ImpactError, Problem
-from impact.loader import suggest
-from impact.schema import ID_PATTERN, json_schema
+from impact.ruleset.loader import suggest
+from impact.ruleset.schema import ID_PATTERN, json_schema
 
 SCHEMA_FILE = "rules.schema.json"
 

@@ -1,6 +1,6 @@
 """Validators: one small class per check of a merged rule folder, each with its own code.
 
-Reading a file (E1xx) and checking it against the schema (E2xx) happen in ``impact.loader``;
+Reading a file (E1xx) and checking it against the schema (E2xx) happen in ``impact.ruleset.loader``;
 the validators here see the merged folder (``collection.RuleIndex``) and check references
 between files (E3xx errors: the folder does not load) and likely mistakes (W4xx warnings:
 it loads, and ``impact rules lint`` reports them). ``CODES`` documents every code; the README
@@ -19,16 +19,16 @@ import unicodedata
 from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator
 
 from impact.errors import Problem
-from impact.loader import suggest
-from impact.matcher import _is_word_char
-from impact.regexes import RegexError, compile_regex
-from impact.schema import EXPLAIN_FIELDS, Terms, expand_terms
+from impact.ruleset.loader import suggest
+from impact.pipeline.matcher import _is_word_char
+from impact.ruleset.regexes import RegexError, compile_regex
+from impact.ruleset.schema import EXPLAIN_FIELDS, Terms, expand_terms
 
 if TYPE_CHECKING:
-    from impact.collection import RuleIndex, Where
-    from impact.schema import Rule, View
+    from impact.ruleset.collection import RuleIndex, Where
+    from impact.ruleset.schema import Rule, View
 
-# Codes raised while reading one file (impact.loader), documented here with the validators'.
+# Codes raised while reading one file (impact.ruleset.loader), documented here with the validators'.
 LOADER_CODES: dict[str, str] = {
     "E100": "the file or folder cannot be read, is not UTF-8, or holds no .yaml files",
     "E101": "YAML syntax error",
@@ -674,7 +674,7 @@ def lint_path(path: object = None, ignore: Iterable[str] = ()) -> list[Problem]:
     """
     from pathlib import Path
 
-    from impact.collection import check_ruleset
+    from impact.ruleset.collection import check_ruleset
 
     target = Path(str(path)) if path is not None else None
     if target is not None and target.is_file():

@@ -7,18 +7,14 @@ are examined. Near misses (a trigger without its other conditions) are kept for 
 from __future__ import annotations
 
 import bisect
-import itertools
-import re
 from dataclasses import dataclass
 
-from impact.collection import RuleSet
-from impact.regexes import RegexError, compile_regex
-from impact.matcher import ALIAS, GROUP, MODIFIER, NONE, NOT_WITHIN, TRIGGER, Matcher
-from impact.schema import MODIFIERS, Lexicon
-from impact.text import Sentence
-
-# What may stand between two asset names of one list: "copper, nickel and zinc", "铜、锌和铝", "gold/silver".
-_JOINED = re.compile(r"\s*(?:,|、|/|&|和|及|与|以及|and|or|as well as)\s*(?:and\s+)?")
+from impact.ruleset.collection import RuleSet
+from impact.ruleset.regexes import RegexError, compile_regex
+from impact.pipeline.matcher import ALIAS, GROUP, MODIFIER, NONE, NOT_WITHIN, TRIGGER, Matcher
+from impact.ruleset.schema import MODIFIERS, Lexicon
+from impact.pipeline.subject import Mentions, TriggerSpans, coordinated, find_subject
+from impact.pipeline.text import Sentence
 
 _UNMET = "condition not met"  # the reason of a miss when no trace asks which condition
 
@@ -245,8 +241,8 @@ class FactExtractor:
                 continue
             sentence = sentences[si]
             mentions = self._mentions(norm, sentence, bucket)
-            subject_triggers: _Spans | None = None  # built when an event first needs a subject
-            candidates_for: dict[frozenset[str], _Mentions] = {}
+            subject_triggers: TriggerSpans | None = None  # built when an event first needs a subject
+            candidates_for: dict[frozenset[str], Mentions] = {}
             others: tuple[str, ...] | None = None  # the sentence's assets, once a fact needs them
             regex_ok: dict[object, bool] = {}
             events = self.events
@@ -259,7 +255,7 @@ class FactExtractor:
                     candidates = candidates_for.get(spec.assets)
                     if candidates is None:
                         assets = spec.assets
-                        candidates = candidates_for[assets] = _Mentions(
+                        candidates = candidates_for[assets] = Mentions(
                             [m for m in mentions if m[2] in assets] if assets else mentions
                         )
                     if not candidates.items and not trace:
@@ -274,16 +270,16 @@ class FactExtractor:
                         if candidates.items:  # no asset named in the sentence: nothing to look for
                             if subject_triggers is None:
                                 subject_events = self.subject_events
-                                subject_triggers = _Spans(sorted([
+                                subject_triggers = TriggerSpans(sorted([
                                     span for ev, found in bucket.triggers.items() if ev in subject_events for span in found
                                 ]))
-                            chosen = self._subject(sentence, trig, candidates, subject_triggers, spec.side)
+                            chosen = find_subject(sentence, trig, candidates, subject_triggers, spec.side)
                         if chosen is None:
                             reason = "no asset named near the trigger" + (
                                 f" (needs one of: {', '.join(sorted(spec.assets))})" if spec.assets and trace else ""
                             )
                         else:
-                            subjects = self._coordinated(norm, candidates.items, chosen)
+                            subjects = coordinated(norm, candidates.items, chosen)
                     if reason is not None:
                         if trace:
                             misses.append(NearMiss(spec.name, si, trig, reason))
@@ -430,100 +426,6 @@ class FactExtractor:
                 return f"regex {rx.pattern!r} does not match the sentence"
         return None
 
-    @staticmethod
-    def _subject(
-        sentence: Sentence,
-        trig: tuple[int, int],
-        candidates: "_Mentions",
-        triggers: "_Spans",
-        side: str,
-    ) -> int | None:
-        """The mention (its index in ``candidates.items``) an event at ``trig`` is about. Each step
-        looks only at the mentions in reach (bisect on sorted starts), so a sentence of thousands
-        of triggers stays linear."""
-        if not candidates.items:
-            return None
-        items, starts = candidates.items, candidates.starts
-        lo, hi = sentence.clause_span(trig[0])
-        # the trigger contains the alias (金价下跌 as one term): the first such mention wins
-        for k in range(bisect.bisect_left(starts, trig[0] - candidates.reach), bisect.bisect_left(starts, trig[1])):
-            a, b, asset = items[k]
-            if a < trig[1] and trig[0] < b:
-                return k
-        # the nearest mention in the trigger's clause on either side (before wins a tie: its
-        # distance is whole, the after side's has a half added). Another subject-taking trigger
-        # between a mention and this trigger claims the mention, and then every mention further
-        # away on that side too: so only the nearest on each side needs that check, and the
-        # search stays linear in the mentions near the trigger however many the clause holds.
-        klo, kmid = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, trig[1])
-        before = after = None
-        if side != "after":
-            # mentions starting before the trigger end before it (overlaps returned above); the
-            # one ending last is the nearest, the first in mention order among equals
-            best_end = -1
-            for k in range(kmid - 1, klo - 1, -1):
-                a, b, asset = items[k]
-                if a + candidates.reach < best_end:  # no earlier mention ends as late
-                    break
-                if b > hi:
-                    continue
-                if b >= best_end:
-                    best_end, before = b, k
-            if before is not None and triggers.any_within(best_end, trig[0]):
-                before = None
-        if side != "before":
-            for k in range(kmid, bisect.bisect_left(starts, hi)):
-                a, b, asset = items[k]
-                if b > hi:
-                    continue
-                if not triggers.any_within(trig[1], a):
-                    after = k
-                break
-        if before is not None and (after is None or trig[0] - items[before][1] < items[after][0] - trig[1] + 0.5):
-            return before
-        if after is not None:
-            return after
-        # a heading such as "锌:" or "Gold:" names the subject of the whole sentence
-        first = sentence.clauses[1] if len(sentence.clauses) > 1 else None
-        if first is not None:
-            for k in range(bisect.bisect_left(starts, sentence.start), bisect.bisect_right(starts, sentence.start)):
-                a, b, asset = items[k]
-                if b + 2 >= first:
-                    return k
-        if side == "after":
-            return None
-        # otherwise the nearest mention in an earlier clause with no other trigger in between:
-        # the last such in mention order. Scanning back, once a mention ending at e is blocked,
-        # every mention ending at or before e is blocked too, and those starting before
-        # e - reach all end before e.
-        blocked_end = None
-        for k in range(bisect.bisect_left(starts, lo) - 1, -1, -1):
-            a, b, asset = items[k]
-            if blocked_end is not None and a < blocked_end - candidates.reach:
-                break
-            if b > lo or (blocked_end is not None and b <= blocked_end):
-                continue
-            if triggers.any_within(b, trig[0]):
-                blocked_end = b if blocked_end is None else max(blocked_end, b)
-                continue
-            return k
-        return None
-
-    @staticmethod
-    def _coordinated(norm: str, items: list[tuple[int, int, str]], k: int) -> list[str]:
-        """The chosen mention and those joined to it by connectors only: "copper, nickel and zinc
-        rise", "铜、锌价格下跌" give every listed asset the view."""
-        chain = [items[k][2]]
-        j = k
-        while j > 0 and items[j - 1][1] <= items[j][0] and _JOINED.fullmatch(norm, items[j - 1][1], items[j][0]):
-            j -= 1
-            chain.insert(0, items[j][2])
-        j = k
-        while j + 1 < len(items) and items[j][1] <= items[j + 1][0] and _JOINED.fullmatch(norm, items[j][1], items[j + 1][0]):
-            j += 1
-            chain.append(items[j][2])
-        return list(dict.fromkeys(chain))
-
     def _modifiers(
         self, sentence: Sentence, bucket: SentenceHits, anchors: list[tuple[int, int]], ignore: frozenset[str]
     ) -> tuple[dict[str, bool], int]:
@@ -621,27 +523,3 @@ def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-class _Mentions:
-    """Asset mentions of a sentence sorted by start, with their starts for bisect."""
-
-    __slots__ = ("items", "starts", "reach")
-
-    def __init__(self, items: list[tuple[int, int, str]]):
-        self.items = items
-        self.starts = [m[0] for m in items]
-        self.reach = max([b - a for a, b, _ in items]) if items else 0
-
-
-class _Spans:
-    """Trigger spans sorted by start; answers "does one lie wholly inside [x, y]?" in O(log n)."""
-
-    __slots__ = ("starts", "min_end")
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        self.starts = [s[0] for s in spans]
-        # min_end[k]: the smallest end among spans[k:]
-        self.min_end = list(itertools.accumulate([s[1] for s in reversed(spans)], min))[::-1]
-
-    def any_within(self, x: int, y: int) -> bool:
-        k = bisect.bisect_left(self.starts, x)
-        return k < len(self.starts) and self.min_end[k] <= y

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from impact.errors import InputError
-from impact.schema import expand_terms
+from impact.ruleset.schema import expand_terms
 
 FLAT = "flat"
 DIRECTIONS = ("bullish", "bearish", "neutral")
@@ -175,7 +175,7 @@ def asset_labels(
 
 def asset_resolver(engine: Any) -> Callable[[str], str]:
     """A label's asset key -> the rule set's canonical asset id, as the CLI reads ``--fail-on gold``."""
-    from impact.collection import canonical_asset
+    from impact.ruleset.collection import canonical_asset
 
     known: dict[str, str] = {}
 
@@ -211,7 +211,7 @@ def _event_matches(event: str, targets: tuple[str, ...]) -> bool:
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """('path:line', record) of a JSONL file; blank lines are skipped, a bad line is an InputError."""
-    from impact.batch import json_lines
+    from impact.io.records import json_lines
 
     try:
         handle = open(path, "rb")
@@ -464,7 +464,7 @@ def corpus_stats(
                 row["unlabelled_fired"] += net is not None
 
     out: dict[str, Any] = {
-        "schema": "impact.stats/1",
+        "schema": "impact.authoring.stats/1",
         "documents": n_docs,
         "ruleset": engine.ruleset_hash,
         "scorer": "naive-baseline" if baseline else "engine",

@@ -1,0 +1,1 @@
+"""Advice on rule folders: checks by family, ``# noqa`` handling and output formats."""
