@@ -18,7 +18,8 @@ import yaml
 from impact import Engine
 from impact.ruleset.collection import check_ruleset, load_ruleset
 from impact.errors import RuleError
-from impact.lint.checks import lint_path, veto_inside
+from impact.lint import lint_path
+from impact.ruleset.checks.terms import veto_inside
 from impact.ruleset.loader import load_rule_file
 from impact.authoring.scaffold import new_rule
 

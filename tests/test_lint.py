@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from impact.lint.checks import CODES, VALIDATORS, lint_path, nested_quantifier
+from impact.lint import lint_path
+from impact.ruleset.checks import all_checks
+from impact.ruleset.checks.regexes import nested_quantifier
+from impact.ruleset.problems import CATALOGUE
+
+CODES = {c.code: c.summary for c in CATALOGUE}
 
 from conftest import ROOT, RULES
 
@@ -133,10 +138,21 @@ def test_nested_quantifiers_are_found(pattern, nested):
     assert nested_quantifier(pattern) is nested
 
 
-def test_every_validator_is_documented_with_a_bad_and_a_good_example():
-    for v in VALIDATORS:
+def test_every_check_is_documented_with_a_bad_and_a_good_example():
+    checks = all_checks()
+    for v in checks:
         assert re.fullmatch(r"[EW]\d{3}", v.code) and v.summary and v.bad and v.good, type(v).__name__
-    assert len({v.code for v in VALIDATORS}) == len(VALIDATORS)
+    assert len({v.code for v in checks}) == len(checks)
+
+
+def test_the_catalogue_names_each_code_once_and_a_code_says_its_severity():
+    assert len({c.code for c in CATALOGUE}) == len({c.name for c in CATALOGUE}) == len(CATALOGUE)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c.name) for c in CATALOGUE)
+    assert {c.severity for c in CATALOGUE if c.code.startswith("W")} == {"warning"}
+    assert {c.severity for c in CATALOGUE if c.code.startswith("E")} == {"error"}
+    # every E3xx / W4xx code is some check's: a catalogue row without a check would never be reported
+    checked = {v.code for v in all_checks()}
+    assert {c.code for c in CATALOGUE if c.code[1] in "34" and c.code != "E301"} == checked
 
 
 def test_the_readme_lists_every_lint_code():

@@ -6,7 +6,7 @@ import sys
 
 import yaml
 
-from impact.lint.checks import lint_path
+from impact.lint import lint_path
 from impact.authoring.scaffold import new_rule
 
 from conftest import RULES

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from impact.cli.common import handle_errors, stderr, write_out
+from impact.lint.formats import FORMATS
 
 
 class TextOrJson(str, Enum):
@@ -36,10 +37,13 @@ def _rule_path(path: Optional[str]) -> Optional[str]:
 RULE_PATH_ARG = typer.Argument(None, help="rule folder or file (default: the bundled pack)", callback=_rule_path)
 
 
+LintFormat = Enum("LintFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
 @handle_errors
 def lint(
     path: Optional[str] = RULE_PATH_ARG,
-    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f"),
+    format: LintFormat = typer.Option("text", "--format", "-f", help="output format"),
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="codes to leave out, e.g. W401 or W* (repeatable)"),
     strict: bool = typer.Option(False, "--strict", help="warnings fail too (exit 1)"),
     codes: bool = typer.Option(False, "--codes", help="list every code with what it checks, and exit"),
@@ -47,34 +51,32 @@ def lint(
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Check rule files: every problem as path:line:col: CODE message. Exit 1 on errors."""
-    from impact.lint.checks import CODES, VALIDATORS, lint_path
+    from impact.lint import lint_path
+    from impact.ruleset.checks import all_checks
+    from impact.ruleset.problems import BY_CODE, CATALOGUE
 
     if codes:
-        for code, summary in CODES.items():
-            typer.echo(f"{code}  {summary}")
+        for code in CATALOGUE:
+            typer.echo(f"{code.code}  {code.summary}")
         return
     if explain is not None:
         code = explain.strip().upper()
-        if code not in CODES:
+        if code not in BY_CODE:
             from impact.cli.common import fail
             from impact.ruleset.loader import suggest
 
-            raise fail(f"no lint code {explain!r}{suggest(code, list(CODES))}")
-        typer.echo(f"{code}  {CODES[code]}")
-        for v in VALIDATORS:
-            if v.code == code:
-                typer.echo(f"  bad:  {v.bad}\n  good: {v.good}")
+            raise fail(f"no lint code {explain!r}{suggest(code, list(BY_CODE))}")
+        typer.echo(f"{code}  {BY_CODE[code].summary}")
+        for check in all_checks():
+            if check.code == code:
+                typer.echo(f"  bad:  {check.bad}\n  good: {check.good}")
         return
     skip = [c for item in ignore or [] for c in item.split(",") if c.strip()]
     problems = lint_path(path, skip)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
-    if format is TextOrJson.json:
-        write_out(json.dumps({"problems": [p.to_dict() for p in problems], "errors": len(errors),
-                              "warnings": warnings}, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for p in problems:
-            typer.echo(str(p))
+    write_out(FORMATS[LintFormat(format).value](problems))
+    if LintFormat(format).value != "json":
         stderr().print(f"{len(errors)} errors, {warnings} warnings", style="dim")
     if errors or (strict and problems):
         raise typer.Exit(1)

@@ -6,31 +6,17 @@ overlapping matches as pyahocorasick two to three times faster, and returns char
 
 from __future__ import annotations
 
-import string
-import unicodedata
 from dataclasses import dataclass
 
 import ahocorasick_rs
 
 from impact.ruleset.collection import RuleSet
+from impact.pipeline.text import LETTERS, WORD_CHARS
 from impact.ruleset.schema import MODIFIERS, Terms, expand_terms
+from impact.ruleset.terms import read_term
 
 # What a term is used for. A term may have several uses (an alias can also be a trigger).
 ALIAS, NOT_WITHIN, MODIFIER, TRIGGER, GROUP, NONE = range(6)
-
-
-def normalise_term(term: str) -> str:
-    return unicodedata.normalize("NFKC", term.strip()).lower()
-
-
-# an English term's word characters (a hit next to one is inside a word), and the letters a
-# wildcard term runs on through
-_LETTERS = frozenset(string.ascii_letters)
-_WORD_CHARS = frozenset(string.ascii_letters + string.digits)
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch in _WORD_CHARS
 
 
 @dataclass(slots=True)
@@ -89,8 +75,8 @@ class Matcher:
         self.term_count = len(self._terms)
 
     def _add(self, raw: str, use: tuple) -> None:
-        wildcard = raw.endswith("*")
-        text = normalise_term(raw.rstrip("*"))
+        term = read_term(raw)
+        text, wildcard = term.text, term.wildcard
         if not text:
             return
         key = (text, wildcard)
@@ -98,7 +84,7 @@ class Matcher:
         if tid is None:
             tid = len(self._terms)
             self._by_key[key] = tid
-            ws, we = _is_word_char(text[0]), _is_word_char(text[-1])
+            ws, we = term.word_start, term.word_end
             check = (_START if ws else 0) | (_WILD if wildcard else (_END if we else 0))
             self._terms.append(_Term(text, len(text), ws, we, wildcard, [], check))
         if (tid, use) not in self._seen_uses:
@@ -119,7 +105,7 @@ class Matcher:
         n = len(norm)
         hits = []
         append = hits.append
-        word, letters = _WORD_CHARS, _LETTERS  # _is_word_char as a set: one look-up per English hit
+        word, letters = WORD_CHARS, LETTERS  # is_word_char as a set: one look-up per English hit
         for tid, start, end in self._automaton.find_matches_as_indexes(norm, overlapping=True):
             check = checks[tid]
             if check:  # most Chinese terms need none: no look at the neighbours

@@ -9,8 +9,19 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
+
+# an English term's word characters (a hit next to one is inside a word), and the letters a
+# wildcard term runs on through
+LETTERS = frozenset(string.ascii_letters)
+WORD_CHARS = frozenset(string.ascii_letters + string.digits)
+
+
+def is_word_char(ch: str) -> bool:
+    return ch in WORD_CHARS
+
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 # language detection counts letters: ideographs against Latin letters, full-width ones (Ｇｏｌｄ) too
@@ -22,6 +33,12 @@ _WRAP_RE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\
 
 
 _LONE_CR_RE = re.compile(r"\r(?!\n)")
+
+# combining marks that compose with the character before them ("e" + U+0301 -> "é", "か" + U+3099
+# -> "が"): folding one character at a time would leave them apart, and a composed term unmet
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
+_MARK_RE = re.compile(f"[{_MARKS}]")
+_CLUSTER_RE = re.compile(f"[^\\s{_MARKS}][{_MARKS}]+")
 
 
 def _char_map(ch: str) -> str:
@@ -167,11 +184,25 @@ def _space_runs(text: str, folded: str, drops: list[tuple[int, int]]) -> list[tu
     return out
 
 
+def _composed(text: str) -> list[tuple[int, int, str]]:
+    """A character with the combining marks after it, where composing them (NFKC of the whole
+    cluster) reads otherwise than folding each alone: (start, end, composed) in ``text``."""
+    out = []
+    for m in _CLUSTER_RE.finditer(text):
+        cluster = m.group()
+        composed = unicodedata.normalize("NFKC", cluster).lower()
+        if composed != "".join(_char_map(c) for c in cluster):
+            out.append((m.start(), m.end(), composed))
+    return out
+
+
 def normalise(text: str) -> tuple[str, OffsetMap]:
-    """NFKC + lower case + full-width folding per character, white space as spaces (one for a
-    run), CJK line wraps joined, paragraph breaks kept; returns (normalised, map)."""
+    """NFKC + lower case + full-width folding per character, a character and its combining marks
+    composed, white space as spaces (one for a run), CJK line wraps joined, paragraph breaks
+    kept; returns (normalised, map)."""
     folded = _fold(text)  # learns the characters it has not seen (specials among them)
     special = _FOLD.specials_in(text)
+    clusters = _composed(text) if _MARK_RE.search(text) else []
     # line breaks as the reader sees them: a carriage return alone (old Mac files) is one too
     lines = _LONE_CR_RE.sub("\n", text) if "\r" in text else text
     drops = _wraps(lines) if "\n" in lines else []
@@ -180,14 +211,14 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
     # every character to one (a special stays itself here) and no paragraph break overlaps an edit
     # below, so ``base[a:b]`` is the normalised form of ``text[a:b]`` between edits.
     base = _restore_paragraphs(lines, folded)
-    if not special and not drops and not squeezed:
+    if not special and not drops and not squeezed and not clusters:
         return base, OffsetMap((0,), (0,), (True,), len(base), len(text))
     # slow path: rebuild with explicit segments
-    edits: list[tuple[int, int, str]] = [(a, b, "") for a, b in drops] + squeezed
+    edits: list[tuple[int, int, str]] = [(a, b, "") for a, b in drops] + squeezed + clusters
     if special:
         pattern = re.compile("|".join(re.escape(c) for c in sorted(special, key=len, reverse=True)))
         for m in pattern.finditer(text):
-            if not any(a <= m.start() < b for a, b in drops):
+            if not any(a <= m.start() < b for a, b in drops) and not any(a <= m.start() < b for a, b, _ in clusters):
                 edits.append((m.start(), m.end(), special[m.group()]))
     edits.sort()
     parts: list[str] = []

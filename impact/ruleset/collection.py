@@ -10,17 +10,14 @@ from pathlib import Path
 import yaml
 
 from impact.errors import Problem, RuleError
+from impact.ruleset.checks import run_checks
+from impact.ruleset.index import RuleIndex, Where, where_of
 from impact.ruleset.loader import load_rule_file, locate
+from impact.ruleset.problems import problem
 from impact.ruleset.schema import Asset, Event, Lexicon, Rule, RuleFile
+from impact.ruleset.terms import term_key
 
 RULE_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True, slots=True)
-class Where:
-    path: str
-    line: int
-    col: int
 
 
 class ReadOnlyDict(dict):
@@ -122,18 +119,12 @@ def rule_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
 
 
-def _where(node: yaml.Node | None, path: str) -> Where:
-    if node is None:
-        return Where(path, 1, 1)
-    return Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 def load_ruleset(path: str | Path | None = None) -> RuleSet:
     """Load a rule folder (or one file); raise RuleError listing every problem found."""
     ruleset, problems = check_ruleset(path)
     errors = [p for p in problems if p.severity == "error"]
     if errors or ruleset is None:
-        raise RuleError(errors or [Problem(str(path), 1, 1, "E100", "no rules loaded")])
+        raise RuleError(errors or [problem("unreadable", str(path), 1, 1, "no rules loaded")])
     return ruleset
 
 
@@ -144,14 +135,12 @@ def check_ruleset(path: str | Path | None = None) -> tuple[RuleSet | None, list[
     being saved while it is read can never give a rule set whose hash belongs to other content.
     The rule set is None when any problem is an error.
     """
-    from impact.lint.checks import run_validators  # the validators need this module's RuleIndex
-
     root = Path(path) if path is not None else default_rules_path()
     if not root.exists():
-        return None, [Problem(str(root), 1, 1, "E100", "no such rule file or folder")]
+        return None, [problem("unreadable", str(root), 1, 1, "no such rule file or folder")]
     files = rule_files(root)
     if not files:
-        return None, [Problem(str(root), 1, 1, "E100", "no .yaml rule files in this folder")]
+        return None, [problem("unreadable", str(root), 1, 1, "no .yaml rule files in this folder")]
     problems: list[Problem] = []
     loaded: list[tuple[str, RuleFile, yaml.Node | None]] = []
     digest = hashlib.sha256()
@@ -160,7 +149,7 @@ def check_ruleset(path: str | Path | None = None) -> tuple[RuleSet | None, list[
         try:
             raw = f.read_bytes()
         except OSError as exc:
-            problems.append(Problem(shown, 1, 1, "E100", f"cannot read file: {exc.strerror or exc}"))
+            problems.append(problem("unreadable", shown, 1, 1, f"cannot read file: {exc.strerror or exc}"))
             continue
         digest.update(str(f.relative_to(root) if root.is_dir() else f.name).encode())
         digest.update(raw)
@@ -170,7 +159,7 @@ def check_ruleset(path: str | Path | None = None) -> tuple[RuleSet | None, list[
             loaded.append((shown, model, node))
     every_file_loaded = len(loaded) == len(files)
     index = _merge(loaded, problems)
-    problems.extend(run_validators(index, every_file_loaded))
+    problems.extend(run_checks(index, every_file_loaded))
     problems.sort(key=lambda p: (files_order(files, p.path), p.line, p.col, p.code))
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -195,25 +184,6 @@ def files_order(files: list[Path], shown: str) -> int:
         if str(f) == shown:
             return i
     return len(files)
-
-
-@dataclass
-class RuleIndex:
-    """The merged sections of a rule folder and where each item sits in its file (for validators)."""
-
-    assets: dict[str, Asset] = field(default_factory=dict)
-    lexicons: dict[str, Lexicon] = field(default_factory=dict)
-    events: dict[str, Event] = field(default_factory=dict)
-    rules: list[Rule] = field(default_factory=list)
-    # (kind, key) -> (path, the item's node, its key node): located once, so lookups stay O(depth)
-    nodes: dict[tuple[str, str], tuple[str, yaml.Node | None, yaml.Node | None]] = field(default_factory=dict)
-
-    def at(self, kind: str, key: str, *sub: object, on_key: bool = False) -> Where:
-        """Where ``kind`` item ``key`` (or a part of it, by path ``sub``) is written."""
-        path, node, key_node = self.nodes[(kind, key)]
-        if not sub:
-            return _where(key_node if on_key and key_node is not None else node, path)
-        return _where(locate(node, tuple(sub), key=on_key), path)
 
 
 def _items(root: yaml.Node | None, section: str) -> tuple[dict[str, tuple[yaml.Node, yaml.Node]], list[yaml.Node]]:
@@ -242,10 +212,10 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[
             located, _ = _items(node, section)
             for key, value in items.items():
                 key_node, value_node = located.get(key, (node, node))
-                w = _where(key_node, path)
+                w = where_of(key_node, path)
                 if (section, key) in index.nodes:
                     first = index.at(section, key, on_key=True)
-                    problems.append(Problem(w.path, w.line, w.col, "E301",
+                    problems.append(problem("defined-twice", w.path, w.line, w.col,
                                             f"{section[:-1]} {key!r} is already defined at {first.path}:{first.line}"))
                     continue
                 target[key] = value  # type: ignore[index]
@@ -253,10 +223,10 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[
         _, rule_nodes = _items(node, "rules")
         for i, rule in enumerate(model.rules):
             rule_node = rule_nodes[i] if i < len(rule_nodes) else node
-            w = _where(locate(rule_node, ("id",)), path)
+            w = where_of(locate(rule_node, ("id",)), path)
             if ("rules", rule.id) in index.nodes:
                 first = index.at("rules", rule.id, "id")
-                problems.append(Problem(w.path, w.line, w.col, "E301",
+                problems.append(problem("defined-twice", w.path, w.line, w.col,
                                         f"rule id {rule.id!r} is already used at {first.path}:{first.line}"))
                 continue
             index.rules.append(rule)
@@ -266,15 +236,13 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[
 
 def canonical_asset(name: str, ruleset: RuleSet) -> str:
     """``gold``, ``XAU``, ``黄金`` -> ``gold``: a canonical asset name or one of its aliases in the rules."""
-    import unicodedata
-
     from impact.errors import InputError
 
-    key = unicodedata.normalize("NFKC", name).strip().lower()
+    key = term_key(name)
     assets = ruleset.assets
     if key in assets:
         return key
     for asset, spec in assets.items():
-        if key in {unicodedata.normalize("NFKC", t).lower() for t in [*spec.names.zh, *spec.names.en]}:
+        if key in {term_key(t) for t in [*spec.names.zh, *spec.names.en]}:
             return asset
     raise InputError(f"unknown asset {name!r}; the rules know {', '.join(sorted(assets))}")

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from impact.errors import Problem
+from impact.ruleset.problems import problem
 from impact.ruleset.schema import RuleFile
 
 # YAML 1.1 reads these unquoted words as booleans; in a string field that is almost never meant.
@@ -40,7 +41,7 @@ class _NoDuplicateKeys:
             if key in seen:
                 first = seen[key].start_mark.line + 1
                 self.problems.append(
-                    _problem(self.path, key_node, "E102", f"duplicate key {key!r} (first defined on line {first})")
+                    _problem(self.path, key_node, "duplicate-key", f"duplicate key {key!r} (first defined on line {first})")
                 )
             else:
                 seen[key] = key_node
@@ -59,9 +60,9 @@ _FastLoader: Any = (
 )
 
 
-def _problem(path: str, node: yaml.Node, code: str, message: str) -> Problem:
+def _problem(path: str, node: yaml.Node, name: str, message: str) -> Problem:
     mark = node.start_mark
-    return Problem(path, mark.line + 1, mark.column + 1, code, message)
+    return problem(name, path, mark.line + 1, mark.column + 1, message)
 
 
 def parse_yaml(text: str, path: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
@@ -81,17 +82,17 @@ def parse_yaml(text: str, path: str) -> tuple[Any, yaml.Node | None, list[Proble
         if exc.problem and exc.context and opened and (opened.line, opened.column) != (line - 1, col - 1):
             # the mistake is often where the construct began ('[reversal' never closed), not where it was noticed
             what += f" ({exc.context} opened at line {opened.line + 1}:{opened.column + 1})"
-        return None, None, [Problem(path, line, col, "E101", f"YAML syntax error: {what}")]
+        return None, None, [problem("yaml-syntax", path, line, col, f"YAML syntax error: {what}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow: located by position
         pos = exc.position if isinstance(exc.position, int) and 0 <= exc.position <= len(text) else 0
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         return None, None, [
-            Problem(path, line, col, "E101", f"YAML error: character U+{ord(char):04X} is not allowed ({exc.reason})")
+            problem("yaml-syntax", path, line, col, f"YAML error: character U+{ord(char):04X} is not allowed ({exc.reason})")
         ]
     except yaml.YAMLError as exc:
-        return None, None, [Problem(path, 1, 1, "E101", f"YAML error: {' '.join(str(exc).split())}")]
+        return None, None, [problem("yaml-syntax", path, 1, 1, f"YAML error: {' '.join(str(exc).split())}")]
 
 
 def _parse(loader_class: Any, text: str, path: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
@@ -256,14 +257,14 @@ def validation_problems(exc: ValidationError, node: yaml.Node | None, path: str)
         loc = _document_loc(err)
         if err["type"] == "missing" and (loc[:-1], loc[-1]) in misspelt:
             continue
-        target, code, msg = _describe(err, loc, node)
-        problem = _problem(path, target, code, msg) if target is not None else Problem(path, 1, 1, code, msg)
-        at = (problem.line, problem.col, problem.code)
+        target, code, msg = _describe(err, loc, node)  # code: a catalogue name
+        located = _problem(path, target, code, msg) if target is not None else problem(code, path, 1, 1, msg)
+        at = (located.line, located.col, located.code)
         if err["type"] == "missing" and at in missing and repr(loc[-1]) not in missing[at]:
             missing[at].append(repr(loc[-1]))
-            found[at] = Problem(path, problem.line, problem.col, code, f"missing required keys {', '.join(missing[at])}")
+            found[at] = problem(code, path, located.line, located.col, f"missing required keys {', '.join(missing[at])}")
         elif at not in found:
-            found[at] = problem
+            found[at] = located
             if err["type"] == "missing":
                 missing[at] = [repr(loc[-1])]
     return list(found.values())
@@ -279,38 +280,38 @@ def _is_key_error(err: Any) -> bool:
 
 
 def _describe(err: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[yaml.Node | None, str, str]:
-    """(node to point at, code, message) for one pydantic error."""
+    """(node to point at, problem name, message) for one pydantic error."""
     kind, value = err["type"], err.get("input")
     if kind == "extra_forbidden":
         target = locate(node, loc, key=True)
         written = _yaml11_boolean(target)
         if written is not None:
-            return target, "E204", f"key {written} is read as the boolean {loc[-1]} (YAML 1.1); quote it: '{written}'"
+            return target, "yaml11-boolean", f"key {written} is read as the boolean {loc[-1]} (YAML 1.1); quote it: '{written}'"
         name = str(loc[-1])
-        return target, "E201", f"unknown key {name!r}{suggest(name, _known_fields(RuleFile, loc))}"
+        return target, "unknown-key", f"unknown key {name!r}{suggest(name, _known_fields(RuleFile, loc))}"
     if kind == "invalid_key" or _is_key_error(err):
         parent = locate(node, loc[:-1])
         target = _key_node(parent, value) or parent
         written = _yaml11_boolean(target)
         if written is not None and isinstance(value, bool):
-            return target, "E204", f"key {written} is read as the boolean {value} (YAML 1.1); quote it: '{written}'"
+            return target, "yaml11-boolean", f"key {written} is read as the boolean {value} (YAML 1.1); quote it: '{written}'"
         if kind == "string_pattern_mismatch":
             what = {"assets": "asset", "lexicons": "lexicon", "events": "event"}.get(str(loc[0]), "an")
-            return target, "E203", (f"{what} id {value!r} must be dotted lower case: letters, digits and _, "
+            return target, "wrong-value", (f"{what} id {value!r} must be dotted lower case: letters, digits and _, "
                                     f"parts joined by '.' (e.g. sanctions.lifted)")
-        return target, "E203", f"key {value!r} is not a string; quote it"
+        return target, "wrong-value", f"key {value!r} is not a string; quote it"
     if kind == "missing":
-        return locate(node, loc[:-1]), "E202", f"missing required key {loc[-1]!r}"
+        return locate(node, loc[:-1]), "missing-key", f"missing required key {loc[-1]!r}"
     target = locate(node, loc)
     where = ".".join(str(p) for p in loc)
     written = _yaml11_boolean(target)
     if written is not None and isinstance(value, bool):
-        return target, "E204", (f"{where}: {written} is read as the boolean {value} (YAML 1.1 reads yes/no/on/off "
+        return target, "yaml11-boolean", (f"{where}: {written} is read as the boolean {value} (YAML 1.1 reads yes/no/on/off "
                                 f"as booleans); quote it: '{written}'")
     if kind == "string_type" and isinstance(target, yaml.ScalarNode) and not target.style:
-        return target, "E203", (f"{where}: {target.value} is not read as text (YAML reads it as a "
+        return target, "wrong-value", (f"{where}: {target.value} is not read as text (YAML reads it as a "
                                 f"{_yaml_type(value)}); quote it: '{target.value}'")
-    return target, "E203", f"{where}: {err['msg']}"
+    return target, "wrong-value", f"{where}: {err['msg']}"
 
 
 def load_rule_file(
@@ -322,20 +323,20 @@ def load_rule_file(
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            return None, None, [Problem(shown, 1, 1, "E100", f"cannot read file: {exc.strerror or exc}")]
+            return None, None, [problem("unreadable", shown, 1, 1, f"cannot read file: {exc.strerror or exc}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, None, [Problem(shown, line, col, "E100", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})")]
+        return None, None, [problem("unreadable", shown, line, col, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})")]
     data, node, problems = parse_yaml(text, shown)
     if problems and data is None:
         return None, node, problems
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return None, node, problems + [Problem(shown, 1, 1, "E203", "a rule file must be a mapping at the top level")]
+        return None, node, problems + [problem("wrong-value", shown, 1, 1, "a rule file must be a mapping at the top level")]
     try:
         model = RuleFile.model_validate(data)
     except ValidationError as exc:
@@ -343,6 +344,6 @@ def load_rule_file(
         if not found:  # never drop a file silently (an id such as 'N gold' reads like a type tag)
             first = exc.errors()[0]
             where = ".".join(str(step) for step in first["loc"])
-            found = [Problem(shown, 1, 1, "E203", f"{where}: {first['msg']}")]
+            found = [problem("wrong-value", shown, 1, 1, f"{where}: {first['msg']}")]
         return None, node, problems + found
     return model, node, problems
