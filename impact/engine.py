@@ -14,10 +14,11 @@ from impact.ruleset.collection import RuleSet
 from impact.errors import ImpactError, InputError
 from impact.pipeline.compile import Compiled
 from impact.pipeline.document import parse_published
-from impact.pipeline.facts import FLAG_MODIFIERS, Fact, NearMiss
+from impact.pipeline.facts import Fact, NearMiss
 from impact.pipeline.inference import MODES as INFERENCE_MODES
 from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span, Undecided
 from impact.pipeline.resolve import Net, Vote, resolve, weigh
+from impact.ruleset.modifiers import vote_modifiers
 from impact.ruleset.schema import Rule
 from impact.pipeline.text import OffsetMap, Sentence, detect_language, normalise, segment
 
@@ -41,6 +42,8 @@ class Trace:
     near_misses: list[NearMiss]
     fired: list[tuple[str, list[int]]]
     votes: list[Vote]
+    rules: tuple[Rule, ...]  # the rules that ran, in the order ``Vote.rule_index`` counts them
+    term_uses: list[tuple[int, int, tuple[tuple, ...]]]  # per hit of ``hits``: what its term is used for
 
 
 class _Clock:
@@ -108,7 +111,7 @@ class Engine:
 
         with _gc_paused():
             engine = cls(load_cached(path), inference)
-            engine._parts()  # compile now, so that errors and costs show at load time
+            engine.compiled  # compile now, so that errors and costs show at load time
         return engine
 
     # -- immutability and pickling -------------------------------------------------------
@@ -119,7 +122,10 @@ class Engine:
     def __reduce__(self):
         return (Engine, (self._ruleset, self._inference))
 
-    def _parts(self) -> Compiled:
+    @property
+    def compiled(self) -> Compiled:
+        """The parts built from the rule set (automaton, conditions, inference host), built on
+        first use and never pickled: what tools and benchmarks may look at, not change."""
         parts = self._compiled
         if parts is None:
             with self._build_lock:
@@ -147,6 +153,13 @@ class Engine:
         """Evaluate one document; raises InputError for input that is not text."""
         return self._run(text, doc_id, published_at, trace=False).report
 
+    def profile(
+        self, text: str, stages: dict[str, float], doc_id: str | None = None, published_at: Any = None
+    ) -> Report:
+        """:meth:`evaluate`, adding the seconds each stage took to ``stages`` (normalise, segment,
+        match, facts, infer, resolve, report): the profiling hook of benchmarks/run.py."""
+        return self._run(text, doc_id, published_at, trace=False, stages=stages).report
+
     def trace(self, text: str, doc_id: str | None = None, published_at: Any = None) -> Trace:
         """Evaluate one document and keep every intermediate step (facts, near misses, votes)."""
         return self._run(text, doc_id, published_at, trace=True)
@@ -154,14 +167,14 @@ class Engine:
     def _run(
         self, text: str, doc_id: Any, published_at: Any, *, trace: bool, stages: dict[str, float] | None = None
     ) -> Trace:
-        """One document through every stage; ``stages`` (benchmarks) collects seconds per stage."""
+        """One document through every stage; ``stages`` (:meth:`profile`) collects seconds per stage."""
         if not isinstance(text, str):
             raise InputError(f"text must be a string, not {type(text).__name__}")
         if len(text) > MAX_CHARS:
             raise InputError(f"document has {len(text):,} characters; the limit is {MAX_CHARS:,}")
         clock = _Clock(stages) if stages is not None else None
         when = parse_published(published_at)
-        parts = self._parts()
+        parts = self.compiled
         norm, offsets = normalise(text)
         if clock:
             clock.lap("normalise")
@@ -209,9 +222,9 @@ class Engine:
         if clock:
             clock.lap("resolve")
         # every value below is checked already (validated rules, the resolver's arithmetic)
-        report = Report._build(
+        report = Report.from_checked(
             schema_id=REPORT_SCHEMA,
-            document=DocumentInfo._build(
+            document=DocumentInfo.from_checked(
                 id=None if doc_id is None else str(doc_id),
                 language=detect_language(text),
                 chars=len(text),
@@ -219,7 +232,7 @@ class Engine:
             ),
             signals=[_signal(net, parts, sentences, text, original) for net in nets if net.direction is not None],
             undecided=[
-                Undecided._build(
+                Undecided.from_checked(
                     asset=net.asset,
                     reason=net.undecided,
                     score=net.score,
@@ -233,8 +246,13 @@ class Engine:
         )
         if clock:
             clock.lap("report")
-        named_hits = [(a, b, parts.matcher.term(t)) for a, b, t in hits] if trace else []
-        return Trace(report, text, norm, offsets, sentences, named_hits, facts, misses, fired, votes)
+        if not trace:
+            return Trace(report, text, norm, offsets, sentences, [], facts, misses, fired, votes, (), [])
+        matcher = parts.matcher
+        named_hits = [(a, b, matcher.term(t)) for a, b, t in hits]
+        uses = [(a, b, tuple(matcher.uses(t))) for a, b, t in hits]
+        return Trace(report, text, norm, offsets, sentences, named_hits, facts, misses, fired, votes,
+                     tuple(parts.rules), uses)
 
     def evaluate_many(self, records: Iterable[dict[str, Any]]) -> Iterator[Report | dict[str, Any]]:
         """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields an error dict
@@ -282,23 +300,19 @@ def _votes(
     facts: list[Fact],
     text: str,
     original: Callable[[int, int], tuple[int, int]],
-    weights: list[dict[tuple[str, ...], float]],
+    weights: list[dict[tuple[str, ...], tuple[float, tuple[tuple[str, float], ...]]]],
 ) -> Iterator[Vote]:
     anchor = facts[0] if len(facts) == 1 else max(facts, key=lambda f: f.trigger)
-    flags = anchor.modifiers
-    mods = [m for m in FLAG_MODIFIERS if flags.get(m)] if flags else []
-    if anchor.contrast > 0:
-        mods.append("after-contrast")
-    elif anchor.contrast < 0:
-        mods.append("before-contrast")
-    modifiers = tuple(mods)
+    modifiers = vote_modifiers(anchor.modifiers, anchor.contrast)
     t0, t1 = original(*anchor.trigger)
     trigger_text = text[t0:t1]
     events = (anchor.event,) if len(facts) == 1 else tuple(dict.fromkeys(f.event for f in facts))
     for view, weight_of in zip(rule.then, weights):
-        weight = weight_of.get(modifiers)
-        if weight is None:
-            weight = weight_of[modifiers] = round(weigh(view.strength, rule.basis, modifiers), 4)
+        weighed = weight_of.get(modifiers)
+        if weighed is None:
+            weight, factors = weigh(view.strength, rule.basis, modifiers)
+            weighed = weight_of[modifiers] = (round(weight, 4), factors)
+        weight, factors = weighed
         if view.asset == "{subject}":
             targets = list(dict.fromkeys(f.subject for f in facts if f.subject))
         elif view.asset == "{others}":
@@ -321,6 +335,7 @@ def _votes(
                 explanation=explanation,
                 horizon=view.horizon,
                 basis=rule.basis,
+                factors=factors,
             )
 
 
@@ -328,7 +343,7 @@ def _signal(
     net: Net, parts: Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
 ) -> Signal:
     evidence = _evidence(net, parts, sentences, text, original)
-    return Signal._build(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)
+    return Signal.from_checked(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)
 
 
 def _evidence(
@@ -346,7 +361,7 @@ def _evidence(
             where = cited[v.sentence] = (start, end, text[start:end])
         t0, t1 = original(*v.trigger)
         evidence.append(
-            Evidence._build(
+            Evidence.from_checked(
                 rule=rule.id,
                 rule_version=rule.version,
                 direction=v.direction,
@@ -360,7 +375,7 @@ def _evidence(
                 weight=v.weight,
                 counted=v.counted,
                 events=list(v.events),
-                trigger=Span._build(start=t0, end=t1, text=text[t0:t1]),
+                trigger=Span.from_checked(start=t0, end=t1, text=text[t0:t1]),
                 modifiers=list(v.modifiers),
             )
         )

@@ -133,8 +133,8 @@ def test_the_lookup_and_durable_rules_give_identical_reports(engine):
     import random
 
     durable = Engine.from_path(RULES, inference="durable")
-    assert durable._parts().inference.durable_rule_count == len(engine.ruleset.active_rules)
-    assert 0 < engine._parts().inference.durable_rule_count < len(engine.ruleset.active_rules)
+    assert durable.compiled.inference.durable_rule_count == len(engine.ruleset.active_rules)
+    assert 0 < engine.compiled.inference.durable_rule_count < len(engine.ruleset.active_rules)
     texts = [ex.text for rule in engine.ruleset.rules for ex in rule.examples]
     texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.txt"))]
     rnd = random.Random(7)
@@ -167,7 +167,7 @@ def test_a_batch_durable_rules_refuses_is_an_error_and_the_next_document_works()
     inference = Inference([rule])
     refused = {"impact_0": [{"sid": "", "id": "0", "event": "e", "m": 0}, {"sid": "", "id": "1", "event": "zzz", "m": 0}]}
     with pytest.raises(InferenceError, match="refused facts"):
-        inference._run_durable(refused)
+        inference._run_durable(refused)  # noqa: SLF001 - what durable_rules does with facts it refuses
     fired = []
     inference.run(_facts("e", "f"), lambda r, ids: fired.append(sorted(ids)))
     assert fired == [[0, 1]]

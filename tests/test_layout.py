@@ -28,3 +28,42 @@ def test_the_package_root_exports_what_it_lists():
         assert getattr(impact, name) is not None
     for path in ("impact.report", "impact.reload", "impact.distributed", "impact.engine", "impact.errors"):
         importlib.import_module(path)
+
+
+def test_no_module_of_the_package_imports_itself_back_through_others():
+    """Zero import cycles between modules (lint-imports checks the layers between packages)."""
+    import grimp
+
+    graph = grimp.build_graph("impact")
+    # a module of a package imports its package's __init__ on the way: only edges between
+    # modules that are not one another's ancestors make a cycle worth reporting
+    def edges(m):
+        return [n for n in graph.find_modules_directly_imported_by(m) if not m.startswith(n + ".")]
+
+    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+
+    def visit(m):  # Tarjan's strongly connected components
+        index[m] = low[m] = len(index)
+        stack.append(m)
+        on_stack.add(m)
+        for n in edges(m):
+            if n not in index:
+                visit(n)
+                low[m] = min(low[m], low[n])
+            elif n in on_stack:
+                low[m] = min(low[m], index[n])
+        if low[m] == index[m]:
+            component = []
+            while True:
+                n = stack.pop()
+                on_stack.discard(n)
+                component.append(n)
+                if n == m:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for m in sorted(graph.modules):
+        if m not in index:
+            visit(m)
+    assert cycles == []

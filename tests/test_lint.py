@@ -18,9 +18,9 @@ from impact.ruleset.checks import all_checks
 from impact.ruleset.checks.regexes import nested_quantifier
 from impact.ruleset.problems import CATALOGUE
 
-CODES = {c.code: c.summary for c in CATALOGUE}
-
 from conftest import ROOT, RULES
+
+CODES = {c.code: c.summary for c in CATALOGUE}
 
 FIXTURES = Path(__file__).parent / "lint_fixtures"
 CASES = sorted(FIXTURES.glob("*.yaml"))

@@ -1,7 +1,6 @@
 """A term reads as the document does: one reading shared by the matcher, lint and asset names."""
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest

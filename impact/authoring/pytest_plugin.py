@@ -24,7 +24,7 @@ import pytest
 # Nothing of impact is imported here: this module loads in every pytest session of the
 # environment, and one that has not opted in must not pay for pydantic, YAML or the engine.
 
-_FOLDERS = pytest.StashKey[list[Path]]()
+RULE_FOLDERS = pytest.StashKey[list[Path]]()
 _LOADED = pytest.StashKey[dict[Path, Any]]()
 
 
@@ -44,7 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
     folders = [Path(d).resolve() for d in config.getoption("impact_rules") or []]
     folders += [Path(p).resolve() for p in config.getini("impact_rules")]
     folders = list(dict.fromkeys(folders))
-    config.stash[_FOLDERS] = folders
+    config.stash[RULE_FOLDERS] = folders
     config.stash[_LOADED] = {}
     if folders and config.args_source is pytest.Config.ArgsSource.TESTPATHS:
         # `testpaths = tests` would never reach the rule folders: add the ones it does not cover
@@ -58,7 +58,7 @@ def _folder_of(config: pytest.Config, path: Path) -> Path | None:
     """The folder to load for a collected file: a configured folder above it, or, for a configured
     single file, that file's folder (its events and assets may live in the other files, as with
     ``impact rules test FILE``)."""
-    for target in config.stash.get(_FOLDERS, []):
+    for target in config.stash.get(RULE_FOLDERS, []):
         if path == target and not target.is_dir():
             return target.parent
         if target in path.parents:
@@ -67,7 +67,7 @@ def _folder_of(config: pytest.Config, path: Path) -> Path | None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if not parent.config.stash.get(_FOLDERS, []):
+    if not parent.config.stash.get(RULE_FOLDERS, []):
         return None
     from impact.ruleset.collection import RULE_SUFFIXES
 
@@ -113,7 +113,7 @@ class RuleFileCollector(pytest.File):
         here = self.path.resolve()
         if isinstance(loaded, RuleError):
             mine = [p for p in loaded.problems if Path(p.path).resolve() == here]
-            if not mine and self.folder not in self.config.stash[_FOLDERS]:
+            if not mine and self.folder not in self.config.stash[RULE_FOLDERS]:
                 mine = loaded.problems  # a file given alone: no other file of the folder reports these
             if mine:
                 raise RuleFileError("\n".join(str(p) for p in mine))

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from impact.errors import InputError
+from impact.ruleset.modifiers import ASSERTED
 from impact.ruleset.schema import expand_terms
 
 FLAT = "flat"
@@ -251,7 +252,7 @@ def engine_result(engine: Any, text: str, min_score: float = 0.0) -> DocResult:
             rule_views[ev.rule][sig.asset].add(ev.direction)
     events = {
         f.event for f in tr.facts
-        if not (f.flag("negated") or f.flag("reversed") or f.flag("conditional"))
+        if not any(f.flag(name) for name in ASSERTED)
     }
     net = {
         s.asset: s.direction for s in tr.report.signals if s.direction == "neutral" or abs(s.score) >= min_score

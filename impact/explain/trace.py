@@ -21,11 +21,11 @@ from rich.text import Text
 
 from impact.engine import Engine, Trace
 from impact.pipeline.matcher import GROUP, MODIFIER, NONE, TRIGGER
-from impact.pipeline.resolve import AFTER_CONTRAST, BASIS, BEFORE_CONTRAST, DOMINANCE, FUTURE, HEDGED, Vote
+from impact.pipeline.resolve import DOMINANCE
+from impact.ruleset.modifiers import ASSERTED, vote_modifiers
 from impact.ruleset.collection import RuleSet
 from impact.ruleset.schema import Rule, expand_terms
 
-_FLAGS = ("negated", "reversed", "conditional")
 
 
 def trace_dict(tr: Trace, engine: Engine, rules: Collection[str] | None = None) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def trace_dict(tr: Trace, engine: Engine, rules: Collection[str] | None = None) 
         ],
         "fired": [{"rule": rule, "facts": ids} for rule, ids in tr.fired],
         "rules": [
-            _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset, engine._parts().rules)
+            _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset)
             for rule in (engine.ruleset.active_rules if rules is None else [engine.ruleset.rule(r) for r in rules])
             if rules is not None or any(ref.event in terms_by_event for ref in rule.when.refs())
         ],
@@ -68,22 +68,18 @@ def trace_dict(tr: Trace, engine: Engine, rules: Collection[str] | None = None) 
 
 
 def _modifiers(f: Any) -> list[str]:
-    mods = sorted(k for k, v in f.modifiers.items() if v)
-    if f.contrast > 0:
-        mods.append("after-contrast")
-    elif f.contrast < 0:
-        mods.append("before-contrast")
-    return mods
+    # the flags in name order, then the contrast position (a vote lists the flags in table order)
+    return sorted(k for k, v in f.modifiers.items() if v) + list(vote_modifiers({}, f.contrast))
 
 
 def _term_uses(tr: Trace, engine: Engine) -> tuple[dict[str, list[tuple[int, int, str]]], list[tuple[int, int, str]]]:
-    """Per event, the hits of its terms as (start, end, role); and the modifier terms found."""
-    matcher = engine._parts().matcher  # the engine's own automaton: the trace sees what it saw
+    """Per event, the hits of its terms as (start, end, role); and the modifier terms found (the
+    hits the engine's own automaton found, as the trace keeps them: no second scan)."""
     names = list(engine.ruleset.events)
     by_event: dict[str, list[tuple[int, int, str]]] = {}
     modifiers: list[tuple[int, int, str]] = []
-    for a, b, tid in matcher.scan(tr.norm):
-        for use in matcher.uses(tid):
+    for a, b, uses in tr.term_uses:
+        for use in uses:
             if use[0] == TRIGGER:
                 by_event.setdefault(names[use[1]], []).append((a, b, "trigger"))
             elif use[0] == GROUP:
@@ -95,13 +91,11 @@ def _term_uses(tr: Trace, engine: Engine) -> tuple[dict[str, list[tuple[int, int
     return by_event, modifiers
 
 
-def _rule_trace(
-    tr: Trace, rule: Rule, terms_by_event: dict, orig: Any, fact: Any, ruleset: RuleSet, active: list[Rule]
-) -> dict[str, Any]:
+def _rule_trace(tr: Trace, rule: Rule, terms_by_event: dict, orig: Any, fact: Any, ruleset: RuleSet) -> dict[str, Any]:
     fired_on = [ids for rid, ids in tr.fired if rid == rule.id]
     events = []
     for ref in rule.when.refs():
-        want = {k: getattr(ref, k) for k in _FLAGS}
+        want = {k: getattr(ref, k) for k in ASSERTED}
         facts = [f for f in tr.facts if f.event == ref.event]
         matching = [f for f in facts if all(f.flag(k) == v for k, v in want.items())]
         misses = [m for m in tr.near_misses if m.event == ref.event]
@@ -136,7 +130,7 @@ def _rule_trace(
     votes = [
         {"asset": v.asset, "direction": v.direction, "weight": v.weight, "counted": v.counted}
         for v in tr.votes
-        if active[v.rule_index].id == rule.id
+        if tr.rules[v.rule_index].id == rule.id
     ]
     return {"rule": rule.id, "when": rule.when.mode, "fired": bool(fired_on), "why": why, "events": events,
             "votes": votes}
@@ -189,7 +183,7 @@ def _not_fired(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
             continue
         reasons = []
         for r in refs:
-            want = {k: getattr(r, k) for k in _FLAGS}
+            want = {k: getattr(r, k) for k in ASSERTED}
             facts = [f for f in tr.facts if f.event == r.event]
             matching = [f for f in facts if all(f.flag(k) == v for k, v in want.items())]
             misses = [m for m in tr.near_misses if m.event == r.event]
@@ -198,26 +192,9 @@ def _not_fired(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
     return out
 
 
-def _factors(vote: Vote, rule: Rule) -> list[tuple[str, float]]:
-    strength = next(
-        (v.strength for v in rule.then if v.direction == vote.direction and v.asset in (vote.asset, "{subject}", "{others}")),
-        rule.then[0].strength,
-    )
-    factors = [("strength", strength), (f"basis {rule.basis}", BASIS[rule.basis])]
-    if "hedged" in vote.modifiers:
-        factors.append(("hedged", HEDGED))
-    if "future" in vote.modifiers:
-        factors.append(("future", FUTURE))
-    if "after-contrast" in vote.modifiers:
-        factors.append(("after contrast", AFTER_CONTRAST))
-    elif "before-contrast" in vote.modifiers:
-        factors.append(("before contrast", BEFORE_CONTRAST))
-    return factors
-
-
 def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
     """Per asset: each vote with its weight's factors, the totals and the resolve formula."""
-    rules = engine._parts().rules
+    rules = tr.rules
     out = []
     for signal in tr.report.with_evidence():
         votes = [v for v in tr.votes if v.asset == signal.asset]
@@ -231,7 +208,7 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
                 {
                     "rule": rules[v.rule_index].id,
                     "direction": v.direction,
-                    "factors": [{"name": k, "value": x} for k, x in _factors(v, rules[v.rule_index])],
+                    "factors": [{"name": k, "value": x} for k, x in v.factors],
                     "weight": v.weight,
                     "counted": v.counted,
                     "sentence_start": tr.offsets.start(tr.sentences[v.sentence].start),
@@ -267,7 +244,7 @@ def why_not(engine: Engine, rule_id: str, text: str) -> str:
         s, e = tr.offsets.start(a), tr.offsets.end(b)
         return {"start": s, "end": e, "text": tr.text[s:e]}
 
-    entry = _rule_trace(tr, rule, terms_by_event, orig, lambda f: {"id": f.id}, engine.ruleset, engine._parts().rules)
+    entry = _rule_trace(tr, rule, terms_by_event, orig, lambda f: {"id": f.id}, engine.ruleset)
     return entry["why"]
 
 

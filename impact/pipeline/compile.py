@@ -19,5 +19,7 @@ class Compiled:
         self.extractor = FactExtractor(ruleset, self.event_index, self.matcher)
         self.inference = Inference(self.rules, inference)
         self.rationales = [rule.rationale.strip() for rule in self.rules]
-        # per rule and view: modifiers -> the vote's weight, filled as they occur (a few each)
-        self.weights: list[list[dict[tuple[str, ...], float]]] = [[{} for _ in rule.then] for rule in self.rules]
+        # per rule and view: modifiers -> the vote's weight and its factors, filled as they occur (a few each)
+        self.weights: list[list[dict[tuple[str, ...], tuple[float, tuple[tuple[str, float], ...]]]]] = [
+            [{} for _ in rule.then] for rule in self.rules
+        ]

@@ -12,24 +12,13 @@ from dataclasses import dataclass
 from impact.ruleset.collection import RuleSet
 from impact.ruleset.regexes import RegexError, compile_regex
 from impact.pipeline.matcher import ALIAS, GROUP, MODIFIER, NONE, NOT_WITHIN, TRIGGER, Matcher
+from impact.ruleset.modifiers import ASSERTED, FLAG_OF, FLAGS
 from impact.ruleset.schema import MODIFIERS, Lexicon
 from impact.pipeline.subject import Mentions, TriggerSpans, coordinated, find_subject
 from impact.pipeline.text import Sentence
 
 _UNMET = "condition not met"  # the reason of a miss when no trace asks which condition
 
-FLAG_MODIFIERS = ("negated", "hedged", "reversed", "conditional", "future", "past")
-# the flags that change what a fact asserts, the ones rules fire on (hedged and future only weigh
-# a vote; past is shown, not weighed)
-_POLARITY = ("negated", "reversed", "conditional")
-_FLAG_OF = {
-    "negation": "negated",
-    "hedge": "hedged",
-    "reversal": "reversed",
-    "conditional": "conditional",
-    "future": "future",
-    "past": "past",
-}
 
 
 @dataclass(slots=True)
@@ -291,7 +280,7 @@ class FactExtractor:
                     # engine can keep the stronger vote whichever comes first; a hit that reads
                     # the same as an earlier one adds nothing.
                     mods, contrast = self._modifiers(sentence, bucket, anchors, spec.ignore)
-                    asserts = tuple(f for f in _POLARITY if f in mods)
+                    asserts = tuple(f for f in ASSERTED if f in mods)
                     reading = (tuple(mods), contrast)
                     fresh = []
                     for s in subjects:
@@ -435,14 +424,14 @@ class FactExtractor:
         trig = anchors[0]
         found = set()
         for name, spans in bucket.modifiers.items():  # the few modifier lexicons that occur
-            flag = _FLAG_OF.get(name)
+            flag = FLAG_OF.get(name)
             if flag is not None and flag not in found and name not in ignore:
                 lex = self.lexicons[name]
                 for anchor in anchors:
                     if self._near(lex, spans, anchor, sentence):
                         found.add(flag)
                         break
-        flags = {flag: True for flag in FLAG_MODIFIERS if flag in found} if found else {}
+        flags = {flag: True for flag in FLAGS if flag in found} if found else {}
         contrast = 0
         markers = bucket.modifiers.get("contrast")
         if markers:

@@ -41,7 +41,8 @@ from durable import engine as durable_engine
 
 from impact.errors import InferenceError
 from impact.pipeline.facts import Fact
-from impact.ruleset.schema import Rule
+from impact.ruleset.modifiers import ASSERTED, asserted_key
+from impact.ruleset.schema import EventRef, Rule
 
 MAX_RULES_PER_RULESET = 128
 MAX_RULES_PER_EVENT = 48
@@ -79,13 +80,13 @@ def partition(rules: Sequence[Rule], events_of: Sequence[set[str]] | None = None
     return bins
 
 
-def flags(negated: bool, reversed_: bool, conditional: bool) -> int:
-    """The three modifiers a rule can ask for, packed in one field (fewer tests per fact)."""
-    return int(negated) | int(reversed_) << 1 | int(conditional) << 2
+def ref_key(ref: EventRef) -> int:
+    """The modifiers a rule's event asks for, packed in one field as a fact's are (fewer tests per fact)."""
+    return asserted_key({name: getattr(ref, name) for name in ASSERTED})
 
 
-def condition(ref_event: str, negated: bool, reversed_: bool, conditional: bool) -> dict:
-    return {"$and": [{"event": ref_event}, {"m": flags(negated, reversed_, conditional)}]}
+def condition(ref: EventRef) -> dict:
+    return {"$and": [{"event": ref.event}, {"m": ref_key(ref)}]}
 
 
 OnFire = Callable[[int, list[int]], None]
@@ -127,7 +128,7 @@ class Inference:
             if mode == "durable" or _is_join(rule, refs):
                 on_durable.append(idx)
                 continue
-            for key in dict.fromkeys((r.event, flags(r.negated, r.reversed, r.conditional)) for r in refs):
+            for key in dict.fromkeys((r.event, ref_key(r)) for r in refs):
                 self._direct.setdefault(key, []).append(idx)
         definitions: dict[str, dict] = {}
         # joins and single-condition rules in rulesets of their own, so that a join's fact budget
@@ -153,11 +154,11 @@ class Inference:
                 rule = self._rules[idx]
                 refs = all_refs[idx]
                 conds = [
-                    {f"e{k}": condition(r.event, r.negated, r.reversed, r.conditional)} for k, r in enumerate(refs)
+                    {f"e{k}": condition(r)} for k, r in enumerate(refs)
                 ]
                 ruleset[f"r{idx}"] = {rule.when.mode: conds, "run": self._action(idx, len(refs), _is_join(rule, refs))}
                 accepts = self._accepts.setdefault(name, set())
-                keys = [(r.event, flags(r.negated, r.reversed, r.conditional)) for r in refs]
+                keys = [(r.event, ref_key(r)) for r in refs]
                 accepts.update(keys)
                 if not _is_join(rule, refs):
                     self._any_keys.setdefault(name, set()).update(keys)
@@ -222,7 +223,7 @@ class Inference:
         given: Counter = Counter()  # (ruleset, key) -> facts given to a join ruleset so far
         for fact in facts:
             mods = fact.modifiers
-            key = (fact.event, flags(mods.get("negated", False), mods.get("reversed", False), mods.get("conditional", False)))
+            key = (fact.event, asserted_key(mods))
             for idx in direct.get(key, ()):
                 fired.append((idx, [fact.id]))
             for name in routes_of.get(fact.event, ()):

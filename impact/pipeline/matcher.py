@@ -97,6 +97,10 @@ class Matcher:
     def term(self, tid: int) -> str:
         return self._terms[tid].text
 
+    def terms(self) -> list[str]:
+        """Every term of the automaton as it matches it (normalised), by term id."""
+        return [t.text for t in self._terms]
+
     def scan(self, norm: str) -> list[tuple[int, int, int]]:
         """All term hits as (start, end, term id), sorted by start, English terms on word bounds."""
         if self._automaton is None:

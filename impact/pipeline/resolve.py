@@ -2,9 +2,12 @@
 
 Weight of a vote::
 
-    weight = strength x BASIS[basis] x (HEDGED if hedged) x (FUTURE if future)
-             x (AFTER_CONTRAST if it follows 然而/但/however in its sentence,
-                BEFORE_CONTRAST if a contrast follows it or it sits in a 虽然/although clause)
+    weight = strength x BASIS[basis] x the factor of each weighed modifier it carries
+             (impact.ruleset.modifiers: hedged 0.6, future 0.6, after a contrast such as
+              然而/但/however 1.3, before one or in a 虽然/although clause 0.7)
+
+``weigh`` returns the factors it multiplied with the weight, and each vote keeps them
+(``Vote.factors``): ``impact explain --trace`` prints the factors that were used.
 
 Within one sentence, votes of one asset and one direction count once (the strongest); the
 others stay in the evidence with ``counted = false``. With B, S and N the summed weights of
@@ -45,11 +48,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from impact.ruleset.modifiers import BY_NAME, factors as modifier_factors
+
 BASIS = {"explicit": 1.0, "reported": 0.6, "inferred": 0.55}
-HEDGED = 0.6
-FUTURE = 0.6
-AFTER_CONTRAST = 1.3
-BEFORE_CONTRAST = 0.7
+AFTER_CONTRAST = BY_NAME["after-contrast"].weight
+BEFORE_CONTRAST = BY_NAME["before-contrast"].weight
 # Mixed evidence: when an asset has votes both ways, the larger side must outweigh the smaller
 # one at least DOMINANCE times over for a directional call (B >= DOMINANCE x S for bullish).
 # A round 3:2, below AFTER_CONTRAST / BEFORE_CONTRAST so that a contrast still decides.
@@ -71,6 +74,7 @@ class Vote:
     counted: bool = True
     basis: str = "inferred"  # the rule's basis: explicit view, reported move or inferred from a driver
     why_not_counted: str | None = None
+    factors: tuple[tuple[str, float], ...] = ()  # what the weight is the product of, as ``weigh`` used them
 
     def set_aside(self, why: str) -> None:
         self.counted = False
@@ -84,17 +88,13 @@ UNRELATED_DRIVERS = (
 )
 
 
-def weigh(strength: float, basis: str, modifiers: tuple[str, ...]) -> float:
+def weigh(strength: float, basis: str, modifiers: tuple[str, ...]) -> tuple[float, tuple[tuple[str, float], ...]]:
+    """A vote's weight and the factors it is the product of: strength, basis, weighed modifiers."""
+    used = (("strength", strength), (f"basis {basis}", BASIS[basis]), *modifier_factors(modifiers))
     w = strength * BASIS[basis]
-    if "hedged" in modifiers:
-        w *= HEDGED
-    if "future" in modifiers:
-        w *= FUTURE
-    if "after-contrast" in modifiers:
-        w *= AFTER_CONTRAST
-    elif "before-contrast" in modifiers:
-        w *= BEFORE_CONTRAST
-    return w
+    for _, factor in used[2:]:
+        w *= factor
+    return w, used
 
 
 def _stories(votes: list[Vote]) -> int:

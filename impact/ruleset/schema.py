@@ -17,13 +17,15 @@ from typing import Annotated, Any, Iterable, Iterator, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from impact.ruleset.modifiers import LEXICONS
+
 Direction = Literal["bullish", "bearish", "neutral"]
 Basis = Literal["explicit", "inferred", "reported"]
 Horizon = Literal["intraday", "short", "medium", "long"]
 Status = Literal["active", "experimental", "deprecated", "disabled"]
 
-# The modifier lexicons the evaluator knows. Their names are reserved in ``lexicons``.
-MODIFIERS = ("negation", "hedge", "reversal", "conditional", "future", "past", "contrast", "concession")
+# The modifier lexicons the evaluator knows (impact.ruleset.modifiers). Their names are reserved in ``lexicons``.
+MODIFIERS = LEXICONS
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 

@@ -37,7 +37,8 @@ def nested_quantifier(pattern: str) -> bool:
     (RE2 syntax is close to a subset of it); a pattern it cannot parse is left to E304.
     """
     try:
-        from re import _compiler as compiler, _parser as parser  # type: ignore[attr-defined]
+        # the standard library's regex parser has no public name; RE2 has no parser in Python at all
+        from re import _compiler as compiler, _parser as parser  # type: ignore[attr-defined]  # noqa: PLC2701
 
         tree = parser.parse(pattern)
     except Exception:
