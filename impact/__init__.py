@@ -14,6 +14,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
+    "DocumentFailure": "impact.pipeline.document",
     "DocumentInfo": "impact.report",
     "Engine": "impact.engine",
     "Evidence": "impact.report",
@@ -51,5 +52,6 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and IDEs
     from impact.ruleset.collection import RuleSet, load_ruleset
     from impact.engine import Engine, Trace
+    from impact.pipeline.document import DocumentFailure
     from impact.errors import ImpactError, InferenceError, InputError, Problem, RuleError
     from impact.report import DocumentInfo, Evidence, Report, Signal, Span, Undecided

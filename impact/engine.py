@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from impact.ruleset.collection import RuleSet
-from impact.errors import ImpactError, InputError
+from impact.errors import InputError
 from impact.pipeline.compile import Compiled
-from impact.pipeline.document import parse_published
+from impact.pipeline.document import DocumentFailure, attempt, parse_published
 from impact.pipeline.facts import Fact, NearMiss
 from impact.pipeline.inference import MODES as INFERENCE_MODES
 from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span, Undecided
@@ -255,22 +255,19 @@ class Engine:
                      tuple(parts.rules), uses)
 
     def evaluate_many(self, records: Iterable[dict[str, Any]]) -> Iterator[Report | dict[str, Any]]:
-        """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields an error dict
-        (any failure: a rule whose action fails, even a bug, costs its record, not the rest)."""
+        """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields its
+        :class:`DocumentFailure` as a dict ``{"id", "error"}``."""
         for n, record in enumerate(records):
-            rid = record.get("id", n) if isinstance(record, dict) else n
-            result: Report | dict[str, Any]
-            try:
-                if not isinstance(record, dict):
-                    raise InputError(f"record is a {type(record).__name__}, not an object")
-                if "text" not in record:
-                    raise InputError("record has no 'text'")
-                result = self.evaluate(record["text"], doc_id=rid, published_at=record.get("published_at"))
-            except ImpactError as exc:
-                result = {"id": rid, "error": str(exc)}
-            except Exception as exc:  # noqa: BLE001
-                result = {"id": rid, "error": f"internal error: {type(exc).__name__}: {exc}"}
-            yield result
+            if not isinstance(record, dict):
+                failure = DocumentFailure.of(InputError(f"record is a {type(record).__name__}, not an object"), n)
+                yield failure.to_dict()
+                continue
+            rid = record.get("id", n)
+            if "text" not in record:
+                yield DocumentFailure.of(InputError("record has no 'text'"), rid).to_dict()
+                continue
+            result = attempt(self, record["text"], doc_id=rid, published_at=record.get("published_at"))
+            yield result.to_dict() if isinstance(result, DocumentFailure) else result
 
     def evaluate_frame(
         self,

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from impact.errors import ImpactError
+from impact.pipeline.document import DocumentFailure, attempt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,13 +124,9 @@ def evaluate_frame(
     for rid, body, when in zip(ids, texts, times):
         # Dask and Arrow-backed frames carry pd.NA where pandas carries None: read both the same
         body, when = _none_if_missing(body), _none_if_missing(when)
-        try:
-            report = engine.evaluate(body, doc_id=rid, published_at=when)
-        except ImpactError as exc:
-            rows.append({"id": rid, "published_at": _iso(when), "error": str(exc)})
-            continue
-        except Exception as exc:  # a bug must not lose the rest of the frame
-            rows.append({"id": rid, "published_at": _iso(when), "error": f"internal error: {type(exc).__name__}: {exc}"})
+        report = attempt(engine, body, doc_id=rid, published_at=when)
+        if isinstance(report, DocumentFailure):
+            rows.append({"id": rid, "published_at": _iso(when), "error": report.error})
             continue
         rows.extend(_rows(rid, report.document.published_at, report.signals, report.undecided, report.ruleset, per))
     return _typed(rows, columns)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from impact.errors import ImpactError, InputError
+from impact.errors import InputError
+from impact.pipeline.document import DocumentFailure, attempt
 from impact.io.records import CsvTable, Record, detect_format, json_lines, missing_as_none
 
 
@@ -17,15 +18,11 @@ def evaluate_records(engine: Any, records: Iterable[Record]) -> Iterator[dict[st
     """One output dict per record: ``{"id", "signals", ...}`` or ``{"id", "line", "error"}``."""
     for rec in records:
         if rec.error is not None:
-            yield {"id": rec.id, "line": rec.line, "error": rec.error}
+            yield DocumentFailure(rec.id, rec.error, rec.line).to_dict()
             continue
-        try:
-            report = engine.evaluate(rec.text, doc_id=rec.id, published_at=rec.published_at)
-        except ImpactError as exc:
-            yield {"id": rec.id, "line": rec.line, "error": str(exc)}
-            continue
-        except Exception as exc:  # a bug must not lose the rest of the batch
-            yield {"id": rec.id, "line": rec.line, "error": f"internal error: {type(exc).__name__}: {exc}"}
+        report = attempt(engine, rec.text, doc_id=rec.id, published_at=rec.published_at, line=rec.line)
+        if isinstance(report, DocumentFailure):
+            yield report.to_dict()
             continue
         out = report.to_dict()
         result = {"id": rec.id, "published_at": out["document"]["published_at"], "language": out["document"]["language"],
@@ -48,7 +45,7 @@ def evaluated_lines(engine: Any, records: Iterable[Record]) -> Iterator[tuple[di
             except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
                 reason = f"the result cannot be written as JSON: {type(exc).__name__}: {exc}"
                 rid = result["id"] if _writable(result["id"]) else rec.line
-                error = {"id": rid, "line": rec.line, "error": reason}
+                error = DocumentFailure(rid, reason, rec.line).to_dict()
                 yield error, (json.dumps(error, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -1,11 +1,13 @@
-"""What a document is before it is read: its publication time, checked and in UTC."""
+"""A document at the edges of the pipeline: its publication time (checked, in UTC) going in, and
+the one shape of a document that could not be evaluated coming out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timezone
 from typing import Any
 
-from impact.errors import InputError
+from impact.errors import ImpactError, InputError
 
 _RELATIVE_TIMES = frozenset({"now", "today", "tomorrow", "yesterday"})
 
@@ -45,3 +47,39 @@ def parse_published(value: Any) -> str | None:
     if ts.tzinfo is None:
         ts = ts.tz_localize(timezone.utc)
     return ts.tz_convert(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFailure:
+    """A document that could not be evaluated, and why: the one shape every caller reports.
+
+    ``Engine.evaluate_many`` yields it as ``{"id", "error"}``, a batch writes it as
+    ``{"id", "line", "error"}`` (the line it was read from), a frame as an error row. The
+    reason of a failure that is no :class:`ImpactError` (a bug, a rule whose action fails) starts
+    with ``internal error:``: one bad document never costs the others.
+    """
+
+    id: Any
+    error: str
+    line: int | None = None  # the line (or row) of a batch it was read from
+
+    @classmethod
+    def of(cls, exc: BaseException, id: Any, line: int | None = None) -> "DocumentFailure":
+        if isinstance(exc, ImpactError):
+            return cls(id, str(exc), line)
+        return cls(id, f"internal error: {type(exc).__name__}: {exc}", line)
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.line is None:
+            return {"id": self.id, "error": self.error}
+        return {"id": self.id, "line": self.line, "error": self.error}
+
+
+def attempt(engine: Any, text: Any, doc_id: Any = None, published_at: Any = None, line: int | None = None) -> Any:
+    """``engine.evaluate(...)``'s report, or the document's :class:`DocumentFailure` instead of
+    the exception: the one place a batch, a frame and ``evaluate_many`` catch what a document
+    raises (``engine``: anything with ``evaluate``, such as a ReloadingEngine)."""
+    try:
+        return engine.evaluate(text, doc_id=doc_id, published_at=published_at)
+    except Exception as exc:  # noqa: BLE001 - DocumentFailure.of says whether it was a bug
+        return DocumentFailure.of(exc, doc_id, line)
