@@ -8,8 +8,10 @@ a new key; stale entries are never served, only left behind. A rule set is store
 by the loader over the bytes it parsed) agrees with the key's, so a file saved between the two
 reads cannot file one content under another's key.
 
-The cache lives in ``$IMPACT_CACHE_DIR``, else ``$XDG_CACHE_HOME/asset-impact``, else
-``~/.cache/asset-impact``; ``IMPACT_CACHE=0`` turns it off. Any failure to read or write it
+The cache lives in ``$IMPACT_CACHE_DIR``, else the platform's user cache folder for
+``asset-impact`` (platformdirs: ``$XDG_CACHE_HOME/asset-impact`` or ``~/.cache/asset-impact`` on
+Linux, ``~/Library/Caches/asset-impact`` on macOS, ``%LOCALAPPDATA%`` on Windows);
+``IMPACT_CACHE=0`` turns it off. Any failure to read or write it
 (read-only home, a damaged entry) falls back to loading the files: the cache can make loading
 faster, never make it fail.
 """
@@ -38,8 +40,9 @@ def cache_dir() -> Path | None:
     explicit = os.environ.get("IMPACT_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "asset-impact"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("asset-impact", appauthor=False))
 
 
 def code_digest(package: Path | None = None) -> bytes:
