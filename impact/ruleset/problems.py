@@ -40,16 +40,16 @@ CATALOGUE: tuple[Code, ...] = (
     Code("E303", "unknown-lexicon", "a term `@name` refers to a lexicon no file defines"),
     Code("E304", "regex-not-re2", "a regex does not compile in RE2 (no look-around, no backreferences)"),
     Code("E305", "subject-without-subject-events", "a view targets '{subject}' but one of the rule's events has no subject"),
-    Code("E306", "explain-template", "the `explain` template is malformed, uses an unknown field, a conversion (!r) or a format spec (:d)"),
+    Code("E306", "explain-template", "the `explain` template is malformed, uses an unknown field, a conversion (`!r`) or a format spec (`:d`)"),
     Code("E307", "unknown-asset", "an event or a view names an asset no file declares"),
     Code("E308", "example-asset-undeclared", "an example expects a view on an asset no file declares"),
-    Code("E309", "lexicon-cycle", "lexicons reference each other in a cycle (@a inside b, @b inside a)"),
+    Code("E309", "lexicon-cycle", "lexicons reference each other in a cycle (`@a` inside b, `@b` inside a); a lexicon may use another lexicon otherwise"),
     Code("W401", "no-examples", "a rule has no examples, so nothing tests it"),
     Code("W402", "unused-event", "an event is defined but no rule uses it"),
     Code("W403", "no-positive-example", "a rule has examples but none where it fires"),
     Code("W404", "no-negative-example", "a rule has examples but none where it must stay silent"),
     Code("W405", "regex-backtracking", "a regex repeats a group that holds a repeat and no separator: catastrophic backtracking elsewhere"),
-    Code("W406", "trigger-vetoed", "a veto (`none`) matches inside a trigger of the same event: the event never fires on that trigger"),
+    Code("W406", "trigger-vetoed", "a veto (`none`) matches inside a trigger of the same event (`sanction*` in `sanctions`, 走强 in 美元走强): the event never fires on that trigger"),
     Code("W407", "duplicate-term", "a term list repeats a term (after case folding and NFKC)"),
     Code("W408", "example-unreachable", "an example expects a view the rule never asserts (another asset or direction)"),
     Code("W409", "todo-left", "a TODO placeholder (from `impact rules new`) is still in the file"),
@@ -59,6 +59,12 @@ CATALOGUE: tuple[Code, ...] = (
 
 BY_CODE: dict[str, Code] = {c.code: c for c in CATALOGUE}
 BY_NAME: dict[str, Code] = {c.name: c for c in CATALOGUE}
+
+
+def markdown_table() -> str:
+    """The README's table of lint codes (``python tools/lint_codes.py`` writes it there)."""
+    rows = [f"| `{c.code}` | {c.summary} |" for c in CATALOGUE]
+    return "\n".join(["| code | what it finds |", "|---|---|", *rows]) + "\n"
 
 
 def problem(name: str, path: str, line: int, col: int, message: str) -> Problem:
