@@ -43,7 +43,7 @@ LintFormat = Enum("LintFormat", {name: name for name in FORMATS}, type=str)  # t
 @handle_errors
 def lint(
     path: Optional[str] = RULE_PATH_ARG,
-    format: LintFormat = typer.Option("text", "--format", "-f", help="output format"),
+    format: LintFormat = typer.Option("text", "--format", "-f", help="text, json, github (Actions annotations) or sarif"),
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="codes to leave out, e.g. W401 or W* (repeatable)"),
     strict: bool = typer.Option(False, "--strict", help="warnings fail too (exit 1)"),
     codes: bool = typer.Option(False, "--codes", help="list every code with what it checks, and exit"),
@@ -76,7 +76,7 @@ def lint(
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
     write_out(FORMATS[LintFormat(format).value](problems))
-    if LintFormat(format).value != "json":
+    if LintFormat(format).value in ("text", "github"):
         stderr().print(f"{len(errors)} errors, {warnings} warnings", style="dim")
     if errors or (strict and problems):
         raise typer.Exit(1)
