@@ -45,6 +45,7 @@ def lint(
     path: Optional[str] = RULE_PATH_ARG,
     format: LintFormat = typer.Option("text", "--format", "-f", help="text, json, github (Actions annotations) or sarif"),
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="codes to leave out, e.g. W401 or W* (repeatable)"),
+    enable: Optional[list[str]] = typer.Option(None, "--enable", help="run a check that is off by default, e.g. W412 (repeatable)"),
     strict: bool = typer.Option(False, "--strict", help="warnings fail too (exit 1)"),
     codes: bool = typer.Option(False, "--codes", help="list every code with what it checks, and exit"),
     explain: Optional[str] = typer.Option(None, "--explain", metavar="CODE", help="what CODE checks, bad and good"),
@@ -57,7 +58,7 @@ def lint(
 
     if codes:
         for code in CATALOGUE:
-            typer.echo(f"{code.code}  {code.summary}")
+            typer.echo(f"{code.code}  {code.summary}" + ("" if code.enabled else "  (off: --enable " + code.code + ")"))
         return
     if explain is not None:
         code = explain.strip().upper()
@@ -72,7 +73,8 @@ def lint(
                 typer.echo(f"  bad:  {check.bad}\n  good: {check.good}")
         return
     skip = [c for item in ignore or [] for c in item.split(",") if c.strip()]
-    problems = lint_path(path, skip)
+    extra = [c for item in enable or [] for c in item.split(",") if c.strip()]
+    problems = lint_path(path, skip, extra)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
     write_out(FORMATS[LintFormat(format).value](problems))

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Iterable
 
 import yaml
 
@@ -128,7 +129,7 @@ def load_ruleset(path: str | Path | None = None) -> RuleSet:
     return ruleset
 
 
-def check_ruleset(path: str | Path | None = None) -> tuple[RuleSet | None, list[Problem]]:
+def check_ruleset(path: str | Path | None = None, enable: Iterable[str] = ()) -> tuple[RuleSet | None, list[Problem]]:
     """Load a rule folder and return it with every problem found, errors and warnings.
 
     Each file is read once: the bytes that are hashed are the bytes that are parsed, so a file
@@ -159,7 +160,7 @@ def check_ruleset(path: str | Path | None = None) -> tuple[RuleSet | None, list[
             loaded.append((shown, model, node))
     every_file_loaded = len(loaded) == len(files)
     index = _merge(loaded, problems)
-    problems.extend(run_checks(index, every_file_loaded))
+    problems.extend(run_checks(index, every_file_loaded, enable))
     problems.sort(key=lambda p: (files_order(files, p.path), p.line, p.col, p.code))
     if any(p.severity == "error" for p in problems):
         return None, problems

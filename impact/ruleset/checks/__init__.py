@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import ClassVar, Iterator
+from typing import ClassVar, Iterable, Iterator
 
 from impact.errors import Problem
 from impact.ruleset.index import RuleIndex, Where
@@ -59,15 +59,17 @@ def all_checks() -> tuple[Check, ...]:
     return tuple(Check.registered[code]() for code in sorted(Check.registered))
 
 
-def run_checks(index: RuleIndex, every_file_loaded: bool = True) -> list[Problem]:
-    """Run every enabled check; those about references wait until every file of the folder loads.
+def run_checks(index: RuleIndex, every_file_loaded: bool = True, enable: Iterable[str] = ()) -> list[Problem]:
+    """Run every enabled check (and those of ``enable``, codes the catalogue leaves off); those
+    about references wait until every file of the folder loads.
 
     A node reused through a YAML alias is checked once per use but reported once.
     """
+    extra = {code.strip().upper() for code in enable}
     found = (
         p
         for c in all_checks()
-        if BY_CODE[c.code].enabled and (every_file_loaded or not c.needs_every_file)
+        if (BY_CODE[c.code].enabled or c.code in extra) and (every_file_loaded or not c.needs_every_file)
         for p in c.check(index)
     )
     return list(dict.fromkeys(found))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Iterator
 
 from impact.errors import Problem
@@ -89,3 +90,69 @@ class DuplicateTerm(Check):
                     )
                 else:
                     seen[n] = k
+
+
+# endings that keep a word in its stem's family: inflections and the common derivations
+# ("sanction*": sanctions, sanctioned; "eas*": eased, easing, but not east, eastern, easter)
+_FAMILY = frozenset(
+    "|s|es|e|ed|d|r|ing|er|ers|est|ly|ily|ier|iest|ion|ions|ation|ations|ment|ments|ness|al|ally|y|ies|ied"
+    "|ity|ities|ive|ively|en|ened|ening|ens|ful|fully|able|ably|ability|or|ors|ure|ures|ate|ates|ated|ating"
+    "|ely|ement|ements|ization|ize|ized|izes|izing|ise|ised|ises|ising|ism|ist|ists|n|ingly|tion|tions|nesses"
+    "|ance|ances|ence|less|age".split("|")
+)
+_COMMON = 3.5  # Zipf frequency: about once per 300,000 words of English text, or more often
+@functools.cache
+def _common_words() -> tuple[str, ...]:
+    """The common English words (wordfreq's offline list), sorted for prefix search; read once."""
+    import wordfreq
+
+    words = wordfreq.top_n_list("en", 40000)
+    return tuple(sorted(w for w in words if w.isascii() and w.isalpha() and wordfreq.zipf_frequency(w, "en") >= _COMMON))
+
+
+def outside_family(stem: str) -> list[str]:
+    """Common English words the wildcard ``stem*`` matches that are no form of ``stem`` (most
+    frequent first): ``eas`` gives east, eastern, easter; ``sanction`` gives none."""
+    import bisect
+
+    import wordfreq
+
+    words = _common_words()
+    lo = bisect.bisect_left(words, stem)
+    hi = bisect.bisect_left(words, stem + "\x7f")
+    found = []
+    for word in words[lo:hi]:
+        rest = word[len(stem):]
+        if rest[:1] == stem[-1:] and rest[1:] in _FAMILY:  # a doubled consonant: drop, dropped
+            continue
+        if rest not in _FAMILY:
+            found.append(word)
+    return sorted(found, key=lambda w: -wordfreq.zipf_frequency(w, "en"))
+
+
+class WildcardMatchesCommonWords(Check):
+    """A wildcard on a short English stem runs on into unrelated words: ``eas*`` (eased, easing)
+    also matches east, eastern and easter, so a story about Eastern Europe reads as an easing.
+    Disabled until the bundled pack is clean of it (``--enable W412`` runs it)."""
+
+    code = "W412"
+    bad = "en: ['eas*']"
+    good = "en: [ease, eased, eases, easing]"
+
+    def check(self, index: RuleIndex) -> Iterator[Problem]:
+        for kind, key, sub, lang, terms in term_lists(index):
+            if lang != "en":
+                continue
+            for k, term in enumerate(terms):
+                read = read_term(term)
+                stem = read.text.rsplit(" ", 1)[-1]
+                if not read.wildcard or not stem.isascii() or not stem.isalpha():
+                    continue
+                words = outside_family(stem)
+                if words:
+                    shown = ", ".join(words[:4]) + (f" and {len(words) - 4} more" if len(words) > 4 else "")
+                    yield self.problem(
+                        index.at(kind, key, *sub, lang, k),
+                        f"wildcard {term!r} also matches common English words outside its family: {shown}; "
+                        "write the forms out",
+                    )
