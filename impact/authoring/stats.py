@@ -3,7 +3,8 @@ it agrees with labels; per asset totals; event-type precision and recall. ``impa
 
 A superset of Snorkel's labelling-function summary, one implementation shared by every caller.
 
-Labels come from one field of each JSONL record, read through a small mapping (``LABEL_SCHEMES``):
+Labels come from one field of each JSONL record, read through the label file beside the rules
+(``labels.yaml``, validated by ``impact.authoring.labels``; :func:`label_schemes`):
 
 ========== ======== ==============================================================================
 field      kind     meaning
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from impact.authoring.labels import LabelFile, load_labels
 from impact.errors import InputError
 from impact.ruleset.modifiers import ASSERTED
 from impact.ruleset.schema import expand_terms
@@ -47,18 +49,6 @@ DIRECTIONS = ("bullish", "bearish", "neutral")
 OPPOSITE = {"bullish": "bearish", "bearish": "bullish"}
 
 # dataset event types -> engine event ids (an id ending in '.' is a prefix)
-DEFAULT_EVENT_MAP: dict[str, tuple[str, ...]] = {
-    "Embargo": ("sanctions.imposed", "sanctions.in_force", "trade.export_ban"),
-    "Prohibiting": ("trade.export_ban", "trade.ban"),
-    "Geopolitical-tension": ("geo.escalation", "geo.escalation_generic"),
-    "trade-financial-tension": ("tariffs.threat",),
-    "Oversupply": ("supply.surplus", "market.glut"),
-    "Shortage": ("supply.disruption", "market.shortage"),
-    "Grow-strong": ("demand.strong", "growth.strong"),
-    "Slow-weak": ("demand.weak", "growth.weak"),
-}
-
-
 @dataclass(frozen=True)
 class LabelScheme:
     """How one record field becomes labels."""
@@ -76,29 +66,34 @@ class LabelScheme:
         return tuple(dict.fromkeys(v[0] for v in self.values.values() if v))
 
 
-LABEL_SCHEMES: dict[str, LabelScheme] = {
-    "labels": LabelScheme("labels", "assets"),
-    "stance": LabelScheme(
-        "stance", "value", {"hawkish": ("usd", "bullish"), "dovish": ("usd", "bearish"), "neutral": None}
-    ),
-    "gold_15m": LabelScheme(
-        "gold_15m", "value", {"1": ("gold", "bullish"), "-1": ("gold", "bearish"), "0": ("gold", FLAT)}
-    ),
-    "events": LabelScheme("events", "events", events=dict(DEFAULT_EVENT_MAP)),
-}
+def label_schemes(labels: LabelFile | None = None) -> dict[str, LabelScheme]:
+    """The label fields of a label file (default: the bundled ``labels.yaml``), by field name."""
+    spec = labels if labels is not None else load_labels()
+    schemes = {}
+    for name, f in spec.fields.items():
+        values: dict[str, tuple[str, str] | None] = {}
+        for value, view in f.values.items():
+            asset, _, direction = view.partition(":")
+            values[value] = None if view == "none" else (asset, direction)
+        schemes[name] = LabelScheme(name, f.kind, values, {k: tuple(v) for k, v in f.events.items()})
+    return schemes
 
 
-def scheme_for(name: str | None, first: dict[str, Any] | None, overrides: Iterable[str] = ()) -> LabelScheme | None:
-    """The label scheme for ``--labels name`` ('auto': detected from the first record), with overrides."""
+def scheme_for(
+    name: str | None, first: dict[str, Any] | None, overrides: Iterable[str] = (), labels: LabelFile | None = None
+) -> LabelScheme | None:
+    """The label scheme for ``--labels name`` ('auto': detected from the first record), with
+    overrides; the known fields are those of ``labels`` (default: the bundled label file)."""
     if name is None or name == "none":
         return None
+    known = label_schemes(labels)
     if name == "auto":
-        found = [f for f in LABEL_SCHEMES if first is not None and f in first]
+        found = [f for f in known if first is not None and f in first]
         if not found:
             return None
-        base = LABEL_SCHEMES[found[0]]
-    elif name in LABEL_SCHEMES:
-        base = LABEL_SCHEMES[name]
+        base = known[found[0]]
+    elif name in known:
+        base = known[name]
     else:
         base = LabelScheme(name, "value")  # a field of the user's: --label-map says what it means
     values, events = dict(base.values), dict(base.events)
@@ -119,7 +114,7 @@ def scheme_for(name: str | None, first: dict[str, Any] | None, overrides: Iterab
             values[key] = (asset.strip(), direction)
     if base.kind == "value" and not values:
         raise InputError(f"--labels {name}: field {name!r} is not a known label field "
-                         f"({', '.join(LABEL_SCHEMES)}); give its meaning with --label-map VALUE=ASSET:DIRECTION")
+                         f"({', '.join(known)}); give its meaning with --label-map VALUE=ASSET:DIRECTION")
     return LabelScheme(base.field, base.kind, values, events)
 
 
@@ -465,7 +460,7 @@ def corpus_stats(
                 row["unlabelled_fired"] += net is not None
 
     out: dict[str, Any] = {
-        "schema": "impact.authoring.stats/1",
+        "schema": "impact.stats/1",
         "documents": n_docs,
         "ruleset": engine.ruleset_hash,
         "scorer": "naive-baseline" if baseline else "engine",
