@@ -110,6 +110,32 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+@contextmanager
+def progress(total: int | None, quiet: bool = False) -> Iterator[Callable[..., None]]:
+    """The one progress bar of the CLI: on stderr while the block runs, only when stderr is a
+    terminal and not ``--quiet``; yields ``advance(n=1)``. ``total`` None: a count with a spinner."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda n=1: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns: list[Any] = [SpinnerColumn()] if total is None else []
+    columns += [TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    if total is not None:
+        columns.append(TimeRemainingColumn())
+    with Progress(*columns, console=stderr(), transient=True) as bar:
+        task = bar.add_task("evaluate", total=total)
+        yield lambda n=1: bar.advance(task, n)
+
+
 def silence_stdout() -> None:
     """The reader of stdout went away: point stdout at /dev/null, so that no later flush fails."""
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from contextlib import nullcontext
 from enum import Enum
 from typing import Optional
@@ -18,6 +17,7 @@ from impact.cli.common import (
     closed_pipe_keeps_hits,
     fail_on_hit,
     handle_errors,
+    progress,
     replacing_output,
     stderr,
     write_out,
@@ -118,14 +118,7 @@ def evaluate(
 
 
 def _progress(records, quiet: bool):
-    if quiet or not sys.stderr.isatty():
-        yield from records
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=stderr(), transient=True) as progress:
-        task = progress.add_task("evaluate", total=None)
+    with progress(None, quiet) as advance:
         for rec in records:
             yield rec
-            progress.advance(task)
+            advance()

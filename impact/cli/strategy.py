@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from impact.cli.common import check_writable, handle_errors, replacing_output, stderr, write_out
+from impact.cli.common import check_writable, handle_errors, progress, replacing_output, stderr, write_out
 
 
 class TableFormat(str, Enum):
@@ -155,16 +155,12 @@ def evaluate_with_progress(engine, df, per: str, quiet: bool, chunk: int = 200):
 
     if quiet or not sys.stderr.isatty() or len(df) <= chunk:
         return engine.evaluate_frame(df, per=per)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
     parts = []
-    with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                  console=stderr(), transient=True) as progress:
-        task = progress.add_task("evaluate", total=len(df))
+    with progress(len(df), quiet) as advance:
         for lo in range(0, len(df), chunk):
             part = df.iloc[lo : lo + chunk]
             parts.append(engine.evaluate_frame(part, per=per))
-            progress.advance(task, len(part))
+            advance(len(part))
     return pd.concat(parts, ignore_index=True)
 
 
