@@ -109,24 +109,29 @@ def _opposed_items(drivers: list[Vote]) -> bool:
 
 
 def _contrast_against_same_asset(members: list[Vote]) -> None:
-    """Drop a contrast's weight where the other side of it holds no view of the same asset."""
-    sides = [(v, v.modifiers) for v in members]
-    for v, mods in sides:
-        if "after-contrast" in mods:
-            side, earlier = "after-contrast", True
-        elif "before-contrast" in mods:
-            side, earlier = "before-contrast", False
+    """Drop a contrast's weight where the other side of it holds no view of the same asset: an
+    after-contrast vote needs an earlier vote of the asset in its sentence that is not after the
+    contrast, a before-contrast vote a later one that is not before it. Linear in the votes."""
+    inf = float("inf")
+    first_not_after: dict[int, float] = {}  # per sentence: the earliest trigger not after a contrast
+    last_not_before: dict[int, float] = {}  # per sentence: the latest trigger not before one
+    contrasted = []
+    for v in members:
+        at = v.trigger[0]
+        if "after-contrast" not in v.modifiers:
+            first_not_after[v.sentence] = min(first_not_after.get(v.sentence, inf), at)
+        if "before-contrast" not in v.modifiers:
+            last_not_before[v.sentence] = max(last_not_before.get(v.sentence, -inf), at)
+        if v.strength is not None and ("after-contrast" in v.modifiers or "before-contrast" in v.modifiers):
+            contrasted.append(v)
+    for v in contrasted:
+        at = v.trigger[0]
+        if "after-contrast" in v.modifiers:
+            side, paired = "after-contrast", first_not_after.get(v.sentence, inf) < at
         else:
-            continue
-        paired = any(
-            u is not v
-            and u.sentence == v.sentence
-            and side not in umods
-            and (u.trigger[0] < v.trigger[0] if earlier else u.trigger[0] > v.trigger[0])
-            for u, umods in sides
-        )
-        if not paired and v.strength is not None:
-            v.modifiers = tuple(m for m in mods if m != side)
+            side, paired = "before-contrast", last_not_before.get(v.sentence, -inf) > at
+        if not paired:
+            v.modifiers = tuple(m for m in v.modifiers if m != side)
             v.weight = round(weigh(v.strength, v.basis, v.modifiers), 4)
 
 
