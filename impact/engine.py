@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import threading
 import time
@@ -20,7 +21,7 @@ from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal,
 from impact.pipeline.resolve import Net, Vote, resolve, weigh
 from impact.ruleset.modifiers import vote_modifiers
 from impact.ruleset.schema import Rule
-from impact.pipeline.text import OffsetMap, Sentence, detect_language, normalise, segment
+from impact.pipeline.text import OffsetMap, Sentence, detect_language, digest_items, normalise, segment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -199,13 +200,14 @@ class Engine:
         # a rule votes once per sentence and asset: its strongest vote there (facts that read a
         # sentence differently may fire it twice; which comes first must not decide)
         seen: dict[tuple[int, int, str], int] = {}
+        item_of = _item_of(text, sentences, original) if facts else None
 
         def on_fire(rule_index: int, fact_ids: list[int]) -> None:
             rule = parts.rules[rule_index]
             chosen = [facts[i] for i in fact_ids]
             if trace:
                 fired.append((rule.id, fact_ids))
-            for vote in _votes(rule, rule_index, chosen, text, original, parts.weights[rule_index]):
+            for vote in _votes(rule, rule_index, chosen, text, original, parts.weights[rule_index], item_of):
                 key = (rule_index, vote.sentence, vote.asset)
                 at = seen.get(key)
                 if at is None:
@@ -291,6 +293,21 @@ def _same_span(a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _item_of(
+    text: str, sentences: list[Sentence], original: Callable[[int, int], tuple[int, int]]
+) -> Callable[[int], int] | None:
+    """The digest item of each sentence (by index), or None when the text is no digest."""
+    starts = digest_items(text)
+    if not starts:
+        return None
+
+    def item(sentence: int) -> int:
+        s = sentences[sentence]
+        return max(bisect.bisect_right(starts, original(s.start, s.end)[0]) - 1, 0)
+
+    return item
+
+
 def _votes(
     rule: Rule,
     rule_index: int,
@@ -298,12 +315,14 @@ def _votes(
     text: str,
     original: Callable[[int, int], tuple[int, int]],
     weights: list[dict[tuple[str, ...], tuple[float, tuple[tuple[str, float], ...]]]],
+    item_of: Callable[[int], int] | None = None,
 ) -> Iterator[Vote]:
     anchor = facts[0] if len(facts) == 1 else max(facts, key=lambda f: f.trigger)
     modifiers = vote_modifiers(anchor.modifiers, anchor.contrast)
     t0, t1 = original(*anchor.trigger)
     trigger_text = text[t0:t1]
     events = (anchor.event,) if len(facts) == 1 else tuple(dict.fromkeys(f.event for f in facts))
+    item = item_of(anchor.sentence) if item_of is not None else -1
     for view, weight_of in zip(rule.then, weights):
         weighed = weight_of.get(modifiers)
         if weighed is None:
@@ -333,6 +352,8 @@ def _votes(
                 horizon=view.horizon,
                 basis=rule.basis,
                 factors=factors,
+                item=item,
+                strength=view.strength,
             )
 
 

@@ -11,7 +11,6 @@ factors of its weight and the resolve formula that turned the votes into the net
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from typing import Any, Collection
 
@@ -221,7 +220,7 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
             "score": signal.score,
             "formula": (
                 f"score = (B - S) / (B + S + N) x (1 - e^-(B + S + N)) = ({b:.3f} - {s:.3f}) / {total:.3f} "
-                f"x (1 - e^-{total:.3f}) = {(b - s) / total * (1 - math.exp(-total)):+.3f}"
+                f"x (1 - e^-{total:.3f}) = {signal.score:+.3f}"
                 if total
                 else "score = 0: no vote counted"
             ),

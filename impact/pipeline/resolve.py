@@ -30,15 +30,18 @@ each other in one document (a tariff threat and a ceasefire, a rate-cut bet and 
 print) leave the direction open; an analyst would not call it from a near balance. 3:2 leaves a contrast able to decide between two equal votes ("A, but
 B": AFTER_CONTRAST / BEFORE_CONTRAST = 1.86).
 
-Unrelated drivers are no sum: an inferred vote carries the link to the asset in its rule, not in
-the text. When an asset's inferred votes come from different drivers (events) in different
-sentences - a tariff item and a Fed item of a news digest, typically - nothing in the text says
-which of them moves the asset, and adding them up is no view (a rule whose condition combines
-events, such as a deficit with tariffs, states the link, so votes sharing an event are one
-driver). Those inferred votes are then set
+Agreeing evidence never removes or weakens a call: every vote of a document counts, in one
+sum, whatever driver or sentence it comes from. The one exception is a digest, a text of
+separate news items (numbered or bulleted, see ``impact.text.digest_items``): when an asset's
+inferred votes come from different items and pull in opposite directions, nothing in the text
+says which story moves the asset, and netting them is no view. Those inferred votes are then set
 aside (``counted = false``, kept as evidence); the votes that speak about the asset directly
-(explicit views, reported moves) still decide, and without any the asset has no call. One
-driver repeated over several sentences, or several drivers in one sentence, still count.
+(explicit views, reported moves) still decide, and without any the asset has no call. Items of
+a digest that agree still add up.
+
+A contrast weighs a vote only against a view of the same asset on the other side of it: in
+"copper rose but aluminium fell" both moves keep their full weight; in "gold rose early, but
+fell by the close" the clause after "but" carries the conclusion.
 
 Every vote left out says why in ``why_not_counted`` (``impact explain --trace`` shows it).
 """
@@ -75,6 +78,8 @@ class Vote:
     basis: str = "inferred"  # the rule's basis: explicit view, reported move or inferred from a driver
     why_not_counted: str | None = None
     factors: tuple[tuple[str, float], ...] = ()  # what the weight is the product of, as ``weigh`` used them
+    item: int = -1  # the digest item its sentence belongs to (-1: the text is no digest)
+    strength: float | None = None  # the view's strength, to weigh it again without a contrast
 
     def set_aside(self, why: str) -> None:
         self.counted = False
@@ -82,9 +87,9 @@ class Vote:
 
 
 SAME_SENTENCE = "a stronger vote of the same direction in this sentence counted"
-UNRELATED_DRIVERS = (
-    "set aside: the asset's inferred votes rest on different drivers in different sentences "
-    "(separate stories, no sum); only direct views and reported moves decide"
+OPPOSED_ITEMS = (
+    "set aside: separate items of a digest pull the asset in opposite directions through "
+    "different drivers (no sum); only direct views and reported moves decide"
 )
 
 
@@ -97,20 +102,38 @@ def weigh(strength: float, basis: str, modifiers: tuple[str, ...]) -> tuple[floa
     return w, used
 
 
-def _stories(votes: list[Vote]) -> int:
-    """How many unrelated drivers the votes rest on: votes whose events overlap are one driver (a
-    rule that combines a deficit and tariffs joins the deficit rule's story)."""
-    groups: list[set[str]] = []
-    for v in votes:
-        joined = set(v.events)
-        rest = []
-        for g in groups:
-            if g & joined:
-                joined |= g
-            else:
-                rest.append(g)
-        groups = rest + [joined]
-    return len(groups)
+def _opposed_items(drivers: list[Vote]) -> bool:
+    """Inferred votes from two or more items of a digest that point in opposite directions."""
+    items = {v.item for v in drivers}
+    return len(items) > 1 and -1 not in items and len({v.direction for v in drivers}) > 1
+
+
+def _contrast_against_same_asset(members: list[Vote]) -> None:
+    """Drop a contrast's weight where the other side of it holds no view of the same asset: an
+    after-contrast vote needs an earlier vote of the asset in its sentence that is not after the
+    contrast, a before-contrast vote a later one that is not before it. Linear in the votes."""
+    inf = float("inf")
+    first_not_after: dict[int, float] = {}  # per sentence: the earliest trigger not after a contrast
+    last_not_before: dict[int, float] = {}  # per sentence: the latest trigger not before one
+    contrasted = []
+    for v in members:
+        at = v.trigger[0]
+        if "after-contrast" not in v.modifiers:
+            first_not_after[v.sentence] = min(first_not_after.get(v.sentence, inf), at)
+        if "before-contrast" not in v.modifiers:
+            last_not_before[v.sentence] = max(last_not_before.get(v.sentence, -inf), at)
+        if v.strength is not None and ("after-contrast" in v.modifiers or "before-contrast" in v.modifiers):
+            contrasted.append(v)
+    for v in contrasted:
+        at = v.trigger[0]
+        if "after-contrast" in v.modifiers:
+            side, paired = "after-contrast", first_not_after.get(v.sentence, inf) < at
+        else:
+            side, paired = "before-contrast", last_not_before.get(v.sentence, -inf) > at
+        if not paired:
+            v.modifiers = tuple(m for m in v.modifiers if m != side)
+            weight, v.factors = weigh(v.strength, v.basis, v.modifiers)
+            v.weight = round(weight, 4)
 
 
 # Why an asset with votes has no direction (``Net.undecided``)
@@ -136,12 +159,13 @@ def resolve(votes: list[Vote]) -> list[Net]:
         by_asset.setdefault(v.asset, []).append(v)
     out: list[Net] = []
     for asset, members in by_asset.items():
+        _contrast_against_same_asset(members)
         eligible = members
         drivers = [v for v in members if v.basis == "inferred" and v.direction != "neutral"]
-        if len({v.sentence for v in drivers}) > 1 and _stories(drivers) > 1:
-            # different drivers in different sentences: separate stories, no view (see the docstring)
+        if _opposed_items(drivers):
+            # separate items of a digest pulling both ways: no sum (see the docstring)
             for v in drivers:
-                v.set_aside(UNRELATED_DRIVERS)
+                v.set_aside(OPPOSED_ITEMS)
             eligible = [v for v in members if v.basis != "inferred" or v.direction == "neutral"]
         best: dict[tuple[int, str], Vote] = {}
         for v in eligible:

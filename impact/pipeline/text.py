@@ -387,3 +387,43 @@ def segment(norm: str) -> list[Sentence]:
             sentences.append(Sentence(len(sentences), a, a + len(stripped), norm))
         start = end
     return sentences
+
+
+# A digest lists separate news items: "国内新闻：1. ... 2. ...", "1) ... 2) ...", or bullet lines.
+# Read on the original text (normalising folds line breaks and circled numbers). A number marker
+# starts the text or a line, or follows a sentence end or a colon; numbered items count up from 1
+# (a section may start again at 1). Bullets start a line.
+_ITEM_RE = re.compile(
+    r"(?:^|(?<=[\n。．.!?！？;；:：]))[ \t\u3000]*(?P<n>[0-9０-９]{1,2})(?:[.．、]|\s*[)）])(?![0-9０-９])"
+    r"|(?P<c>[\u2460-\u2473])"
+    r"|^[ \t\u3000]*(?P<b>[•●■◆▪\-*])[ \t\u3000]",
+    re.MULTILINE,
+)
+
+
+def digest_items(text: str) -> tuple[int, ...]:
+    """Start offsets (in ``text`` as given) of the items of a digest, numbered or bulleted news
+    items, or () when the text is not one: at least an item 1 and an item 2, two circled numbers
+    or two bullet lines."""
+    starts: list[int] = []
+    expect = 1
+    seen_two = False
+    bullets = 0
+    for m in _ITEM_RE.finditer(text):
+        if m.group("n") is not None:
+            k = int(unicodedata.normalize("NFKC", m.group("n")))
+            if k == 1:
+                expect = 2
+            elif k == expect:
+                expect += 1
+                seen_two = True
+            else:
+                continue
+        elif m.group("c") is not None:
+            seen_two = seen_two or m.group("c") != "\u2460"
+        else:
+            bullets += 1
+        starts.append(m.start())
+    if len(starts) < 2 or not (seen_two or bullets >= 2):
+        return ()
+    return tuple(starts)
