@@ -33,7 +33,8 @@ def test_engine_is_immutable_and_pickles_small(engine):
     clone = pickle.loads(blob)
     text = article("base-metals-views-zh")
     assert clone.evaluate(text) == engine.evaluate(text)
-    assert len(blob) < 200_000
+    # the engine pickles as its rule set; the bundled pack with the issue-13 central-bank lexicons is about 235 KB
+    assert len(blob) < 300_000
 
 
 
