@@ -21,7 +21,7 @@ ASSET_ROWS = [
     {"id": "2", "text": "Copper slips as LME stocks rise.", "labels": {"copper": "bearish"}},
     {"id": "3", "text": "Gold climbs on bargain hunting.", "labels": {"gold": "bearish"}},
     {"id": "4", "text": "The company won a gold medal for design.", "labels": {}},
-    {"id": "5", "text": "Retail sales rose in May.", "labels": {}},
+    {"id": "5", "text": "The museum reopened in May.", "labels": {}},
     {"id": "6", "text": "Nickel was quiet.", "labels": {"nickel": "bullish"}},
 ]
 
