@@ -33,7 +33,8 @@ def test_engine_is_immutable_and_pickles_small(engine):
     clone = pickle.loads(blob)
     text = article("base-metals-views-zh")
     assert clone.evaluate(text) == engine.evaluate(text)
-    assert len(blob) < 200_000
+    # the bound grows with the rule pack: rules travel with their examples in the pickle
+    assert len(blob) < 250_000
 
 
 
