@@ -35,7 +35,7 @@ def test_engine_is_immutable_and_pickles_small(engine):
     assert clone.evaluate(text) == engine.evaluate(text)
     # the rule set travels whole (lexicons, descriptions, examples): a bound that grows with the pack's
     # documented vocabulary, still far below what a pickled automaton or cache would add
-    assert len(blob) < 300_000
+    assert len(blob) < 400_000
 
 
 
