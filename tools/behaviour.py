@@ -44,6 +44,8 @@ def totals(results: list) -> list[list[str]]:
     out = []
     for lang in (*LANGS, "all"):
         chosen = [r for r in results if lang == "all" or r.case.lang == lang]
+        if not chosen:
+            continue
         cells = []
         for kind in (*KINDS, "ALL"):
             these = [r for r in chosen if kind == "ALL" or r.case.kind == kind]

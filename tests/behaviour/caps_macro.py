@@ -3,8 +3,8 @@ stories whose sentences agree."""
 
 from __future__ import annotations
 
-from .fillers import (BASE_METALS, BASIS_POINTS, FED, FED_SPEAKERS, FOREIGN_BANKS, FUTURE_TIMES, METAL_NOUN,
-                      REGIONS, RIVALS, TIMES)
+from .fillers import (BASE_METALS, BASIS_POINTS, FED, FED_SPEAKERS, FOREIGN_BANKS, GOLD_NOUNS, METAL_NOUN, REGIONS,
+                      RIVALS, TIMES)
 from .perturb import Builder, cap, join
 
 # ---------------------------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def geopolitics(lang: str) -> list:
         for pair in RIVALS[lang]:
             for way in ("esc", "ease"):
                 why = b.choice((_ESC_WHY if way == "esc" else _EASE_WHY)[lang])
-                text = _geo_sentence(b, way, pair, why, form, b.alias("gold"))
+                text = _geo_sentence(b, way, pair, why, form, b.choice(GOLD_NOUNS[lang]))
                 b.mft("gold", text, want[way], name=f"{way}/{form}")
                 if b.rng.random() < 0.4:
                     b.invariances("gold", text, want[way], k=2)
@@ -65,7 +65,7 @@ def geopolitics(lang: str) -> list:
         b.mft("gold", "Geopolitical tensions escalated.", "bullish", name="esc/bare")
     # eased vs escalated flips the view; the same story otherwise
     for pair in RIVALS[lang]:
-        gold = b.alias("gold")
+        gold = b.choice(GOLD_NOUNS[lang])
         form = b.choice([1, 2])
         esc = _geo_sentence(b, "esc", pair, b.choice(_ESC_WHY[lang]), form, gold)
         ease = _geo_sentence(b, "ease", pair, b.choice(_EASE_WHY[lang]), form, gold)
@@ -91,13 +91,14 @@ def _placed_stories(lang: str, b: Builder) -> list[tuple[str, str, str, str]]:
     """(asset, expected call, text without a place, text with the place)."""
     out = []
     for region in REGIONS[lang]:
-        gold, cu = b.alias("gold"), b.alias("copper")
+        gold, haven, cu = b.alias("gold", singular=True), b.choice(GOLD_NOUNS[lang]), b.alias("copper")
+        time = b.choice(TIMES[lang])
         if lang == "en":
             out += [
-                ("gold", "bullish", f"Safe-haven demand for {gold} jumped as tensions escalated.",
-                 f"Safe-haven demand for {gold} jumped as tensions in {region} escalated."),
-                ("gold", "bullish", f"{cap(gold)} rose {b.choice(TIMES[lang])} as fighting intensified.",
-                 f"{cap(gold)} rose {b.choice(TIMES[lang])} as fighting in {region} intensified."),
+                ("gold", "bullish", f"Safe-haven demand for {haven} jumped as tensions escalated.",
+                 f"Safe-haven demand for {haven} jumped as tensions in {region} escalated."),
+                ("gold", "bullish", f"{cap(gold)} rose {time} as fighting intensified.",
+                 f"{cap(gold)} rose {time} as fighting in {region} intensified."),
                 ("copper", "bullish", f"Copper demand strengthened, lifting {cu}.",
                  f"Copper demand in {region} strengthened, lifting {cu}."),
                 ("gold", "bearish", f"{cap(gold)} fell as a ceasefire took hold.",
@@ -107,9 +108,8 @@ def _placed_stories(lang: str, b: Builder) -> list[tuple[str, str, str, str]]:
             ]
         else:
             out += [
-                ("gold", "bullish", f"局势紧张升级，{gold}避险需求大增。", f"{region}局势紧张升级，{gold}避险需求大增。"),
-                ("gold", "bullish", f"冲突加剧，{gold}{b.choice(TIMES[lang])}上涨。",
-                 f"{region}冲突加剧，{gold}{b.choice(TIMES[lang])}上涨。"),
+                ("gold", "bullish", f"紧张局势升级，{haven}避险需求大增。", f"{region}紧张局势升级，{haven}避险需求大增。"),
+                ("gold", "bullish", f"冲突加剧，{gold}{time}上涨。", f"{region}冲突加剧，{gold}{time}上涨。"),
                 ("copper", "bullish", f"铜需求走强，提振{cu}。", f"{region}铜需求走强，提振{cu}。"),
                 ("gold", "bearish", f"停火协议生效，{gold}下跌。", f"{region}停火协议生效，{gold}下跌。"),
                 ("usd", "bearish", "美联储降息25个基点。", f"美联储降息25个基点，官员在{region}的一场会议上表示。"),
@@ -202,9 +202,9 @@ def policy_actor(lang: str) -> list:
 
 _FED_MOVES = {
     "en": {"cut": ["{fed} cut interest rates by {bp} {time}.", "{fed} lowered its policy rate by {bp}.",
-                   "{fed} delivered a {bp} rate cut {time}."],
+                   "{fed} delivered a {bpa} rate cut {time}."],
            "hike": ["{fed} raised interest rates by {bp} {time}.", "{fed} lifted its policy rate by {bp}.",
-                    "{fed} delivered a {bp} rate hike {time}."],
+                    "{fed} delivered a {bpa} rate hike {time}."],
            "dovish": ["{speaker} said the central bank is ready to lower rates soon.",
                       "{speaker} signalled more rate cuts this year.",
                       "{speaker} struck a dovish tone, pointing to a cooling labour market."],
@@ -222,8 +222,13 @@ _WANT = {"cut": ("bearish", "bullish"), "dovish": ("bearish", "bullish"),
 _OPPOSITE = {"cut": "hike", "hike": "cut", "dovish": "hawkish", "hawkish": "dovish"}
 
 
+# a size of move as an adjective (a quarter-point cut)
+_BP_ADJ = {"25 basis points": "25-basis-point", "50 basis points": "50-basis-point", "a quarter point": "quarter-point",
+           "half a percentage point": "half-point"}
+
+
 def _fed_text(b: Builder, way: str, i: int, fed: str, speaker: str, bp: str, time: str) -> str:
-    return _FED_MOVES[b.lang][way][i].format(fed=fed, speaker=speaker, bp=bp, time=time)
+    return _FED_MOVES[b.lang][way][i].format(fed=fed, speaker=speaker, bp=bp, bpa=_BP_ADJ.get(bp, bp), time=time)
 
 
 def fed_policy(lang: str) -> list:

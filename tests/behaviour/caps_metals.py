@@ -3,7 +3,7 @@ and contrasts between assets."""
 
 from __future__ import annotations
 
-from .fillers import (BASE_METALS, COPPER_COUNTRIES, COPPER_MINES, METAL_NOUN, PERCENTS, REGIONS, TIMES)
+from .fillers import BASE_METALS, COPPER_MINES, METAL_NOUN, PERCENTS, REGIONS, TIMES
 from .perturb import Builder, cap
 
 # ---------------------------------------------------------------------------------------------
@@ -108,6 +108,14 @@ def metals_idioms(lang: str) -> list:
         text = template.format(time=b.choice(t))
         b.invariances(metal, text, "bullish", k=2)
         b.dir(metal, text, "bullish", lifted[lang][metal], "bearish", name="ban lifted")
+    # a denied ban is no ban
+    denied = {"en": [("Indonesia denied it would halt nickel ore exports.", "nickel"),
+                     ("The Philippines said it has no plan to ban nickel ore shipments.", "nickel"),
+                     ("Officials denied reports that tin mining in Myanmar's Wa region would be suspended.", "tin")],
+              "zh": [("印尼否认将暂停镍矿出口。", "nickel"), ("菲律宾表示没有禁止镍矿石出口的计划。", "nickel"),
+                     ("官方否认缅甸佤邦将暂停锡矿开采的传闻。", "tin")]}
+    for (text, metal), (base, _) in zip(denied[lang], [bans[lang][0], bans[lang][2], bans[lang][3]]):
+        b.dir(metal, base.format(time=b.choice(t)), "bullish", text, "flat", name="ban denied")
     # strikes at copper mines cut supply
     if lang == "en":
         strikes = ["Workers at {mine} walked off the job {time}.", "Miners at {mine} in {country} went on strike.",
@@ -118,15 +126,18 @@ def metals_idioms(lang: str) -> list:
                    "{mine}铜矿工会因薪资问题发起罢工。"]
         ended = "{mine}铜矿工人结束罢工，恢复生产。"
     for template in strikes:
-        for mine in b.pick(COPPER_MINES[lang], 3):
-            text = template.format(mine=mine, country=b.choice(COPPER_COUNTRIES[lang]), time=b.choice(t))
+        for mine, country in b.pick(COPPER_MINES[lang], 3):
+            text = template.format(mine=mine, country=country, time=b.choice(t))
             b.mft("copper", text, "bullish", name="strike")
-        mine = b.choice(COPPER_MINES[lang])
-        text = template.format(mine=mine, country=b.choice(COPPER_COUNTRIES[lang]), time=b.choice(t))
-        other = template.format(mine=b.choice([m for m in COPPER_MINES[lang] if m != mine]),
-                                country=b.choice(COPPER_COUNTRIES[lang]), time=b.choice(t))
+        (mine, country), (mine2, country2) = b.pick(COPPER_MINES[lang], 2)
+        time = b.choice(t)
+        text = template.format(mine=mine, country=country, time=time)
+        other = template.format(mine=mine2, country=country2, time=time)
         b.inv("copper", text, other, "bullish", name="other mine")
         b.dir("copper", text, "bullish", ended.format(mine=mine), "bearish", name="strike ended")
+        averted = ("Workers at {mine} accepted the wage offer, averting a strike." if lang == "en"
+                   else "{mine}铜矿工人接受薪资方案，罢工得以避免。")
+        b.dir("copper", text, "bullish", averted.format(mine=mine), "not_bullish", name="strike averted")
     # smelter cuts and inventories
     for metal in BASE_METALS:
         noun = METAL_NOUN[metal][lang]
@@ -150,9 +161,11 @@ def metals_idioms(lang: str) -> list:
 # ---------------------------------------------------------------------------------------------
 # contrast across assets: each asset its own view, equal moves equal weights
 
-_CONTRAST = {"en": ["{A} rose {p} but {B} fell {p}.", "{A} rose {p}, while {B} fell {p}.",
-                    "{A} gained {p}, whereas {B} lost {p}."],
-             "zh": ["{A}上涨{p}，但{B}下跌{p}。", "{A}上涨{p}，而{B}下跌{p}。", "{A}上涨{p}，同时{B}下跌{p}。"]}
+# (up verb, down verb, how the clauses join)
+_CONTRAST = {"en": [("rose", "fell", "{A} {u} {p} but {B} {d} {p}."), ("rose", "fell", "{A} {u} {p}, while {B} {d} {p}."),
+                    ("gained", "lost", "{A} {u} {p}, whereas {B} {d} {p}.")],
+             "zh": [("上涨", "下跌", "{A}{u}{p}，但{B}{d}{p}。"), ("上涨", "下跌", "{A}{u}{p}，而{B}{d}{p}。"),
+                    ("上涨", "下跌", "{A}{u}{p}，同时{B}{d}{p}。")]}
 
 
 def contrast(lang: str) -> list:
@@ -160,18 +173,18 @@ def contrast(lang: str) -> list:
     assets = ["gold", *BASE_METALS]
     pairs = [(x, y) for x in assets for y in assets if x != y]
     for up_asset, down_asset in b.pick(pairs, 16):
-        template = b.choice(_CONTRAST[lang])
+        u, d, template = b.choice(_CONTRAST[lang])
         p = b.choice(PERCENTS)
-        ua, da = b.alias(up_asset), b.alias(down_asset)
-        text = template.format(A=cap(ua) if lang == "en" else ua, B=da, p=p)
+        ua, da = b.alias(up_asset, singular=True), b.alias(down_asset, singular=True)
+        text = template.format(A=cap(ua) if lang == "en" else ua, B=da, p=p, u=u, d=d)
         b.mft(up_asset, text, "bullish", other=down_asset, name=template)
         b.mft(down_asset, text, "bearish", other=up_asset, name=template)
         if lang == "en":
-            alone_up, alone_down = f"{cap(ua)} rose {p}.", f"{cap(da)} fell {p}."
-            swapped = f"{cap(da)} fell {p} but {ua} rose {p}."
+            alone_up, alone_down = f"{cap(ua)} {u} {p}.", f"{cap(da)} {d} {p}."
+            swapped = f"{cap(da)} {d} {p} but {ua} {u} {p}."
         else:
-            alone_up, alone_down = f"{ua}上涨{p}。", f"{da}下跌{p}。"
-            swapped = f"{da}下跌{p}，但{ua}上涨{p}。"
+            alone_up, alone_down = f"{ua}{u}{p}。", f"{da}{d}{p}。"
+            swapped = f"{da}{d}{p}，但{ua}{u}{p}。"
         # the clause about the other asset neither weakens nor strengthens this one
         b.dir(up_asset, alone_up, "bullish", text, "bullish", relation="same_score", name="add contrasting asset")
         b.dir(down_asset, alone_down, "bearish", text, "bearish", relation="same_score", name="add contrasting asset")

@@ -3,20 +3,27 @@ short flash formats."""
 
 from __future__ import annotations
 
-from .fillers import BASE_METALS, FUTURE_TIMES, METAL_NOUN, PERCENTS, TIMES
+from .fillers import ALIASES, BASE_METALS, FUTURE_TIMES, METAL_NOUN, PERCENTS, TIMES
 from .perturb import Builder, cap, join
 
 _UP = {"en": ["rose", "climbed", "gained", "jumped"], "zh": ["上涨", "走高", "攀升", "大涨"]}
 _DOWN = {"en": ["fell", "dropped", "slid", "declined"], "zh": ["下跌", "走低", "回落", "下挫"]}
 
 
-def _move(b: Builder, asset: str, up: bool, alias: str | None = None, pct: str | None = None) -> str:
-    alias = alias or b.alias(asset)
-    verb = b.choice((_UP if up else _DOWN)[b.lang])
+def _move(b: Builder, asset: str, up: bool, alias: str | None = None, pct: str | None = None,
+          verb: str | None = None, time: str | None = None) -> str:
+    alias = alias or b.alias(asset, singular=True)
+    verb = verb or b.choice((_UP if up else _DOWN)[b.lang])
     pct = pct or b.choice(PERCENTS)
+    time = time or b.choice(TIMES[b.lang])
     if b.lang == "en":
-        return f"{cap(alias)} {verb} {pct} {b.choice(TIMES['en'])}."
-    return f"{alias}{b.choice(TIMES['zh'])}{verb}{pct}。"
+        return f"{cap(alias)} {verb} {pct} {time}."
+    return f"{time}{alias}{verb}{pct}。"  # 周四黄金上涨 (黄金周四 would read 黄金周, Golden Week)
+
+
+def _other_alias(b: Builder, asset: str, alias: str) -> str | None:
+    others = [a for a in ALIASES[asset][b.lang] if a != alias and not a.endswith(("prices", "futures"))]
+    return b.choice(others) if others else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -36,7 +43,7 @@ def _digest(b: Builder, items: list[str], style: int) -> str:
     elif style == 1:
         body = [f"{i}、{item}" if b.lang == "zh" else f"({i}) {item}" for i, item in enumerate(items, 1)]
     else:
-        body = [f"【{item[:4]}】{item}" if b.lang == "zh" else f"- {item}" for item in items]
+        body = [f"◆{item}" if b.lang == "zh" else f"- {item}" for item in items]
     sep = "\n" if style != 0 or b.rng.random() < 0.5 else " "
     return head + sep + sep.join(body)
 
@@ -84,8 +91,13 @@ def basis(lang: str) -> list:
         for up in (True, False):
             want = "bullish" if up else "bearish"
             for _ in range(3):
-                text = _move(b, asset, up)
+                alias, verb = b.alias(asset, singular=True), b.choice((_UP if up else _DOWN)[lang])
+                pct, time = b.choice(PERCENTS), b.choice(TIMES[lang])
+                text = _move(b, asset, up, alias, pct, verb, time)
                 b.mft(asset, text, want, basis="reported", name="move")
+                other = _other_alias(b, asset, alias)
+                if other:  # another name of the same asset does not change the call
+                    b.inv(asset, text, _move(b, asset, up, other, pct, verb, time), want, name="other alias")
             alias = b.alias(asset)
             if lang == "en":
                 bare = f"{cap(alias)} {'strengthened' if up else 'weakened'}." if asset == "usd" else \
@@ -165,15 +177,15 @@ def wire_idioms(lang: str) -> list:
     b = Builder("wire_idioms", lang)
     for asset in ("gold", "usd", "copper", "nickel", "aluminium"):
         for template, want in _IDIOMS[lang]:
-            alias = b.alias(asset)
+            alias = b.alias(asset, singular=True)
             text = _headline(template.format(A=alias, time=b.choice(TIMES[lang])), lang)
-            if lang == "en" and alias.endswith("prices"):  # "Gold prices pares gains" is not English
-                text = text.replace(" pares ", " pare ").replace(" trims ", " trim ").replace(" snaps ", " snap ") \
-                    .replace(" ends ", " end ").replace(" erases ", " erase ").replace(" holds ", " hold ") \
-                    .replace(" trades ", " trade ").replace(" was ", " were ")
             b.mft(asset, text, want, name=template)
             if b.rng.random() < 0.3:
                 b.invariances(asset, text, want, k=1)
+            other = _other_alias(b, asset, alias)
+            if other and b.rng.random() < 0.3:
+                b.inv(asset, text, _headline(template.format(A=other, time=b.choice(TIMES[lang])), lang), want,
+                      name="other alias")
     when = {"en": ["next month", "this year", "in March", "before the summer"], "zh": ["下月", "年内", "3月", "夏季之前"]}
     for template, usd_want, gold_want in _FED_IDIOMS[lang]:
         for w in b.pick(when[lang], 3):
@@ -195,6 +207,11 @@ _FLASH = {
 }
 _FOLLOW = {"en": [("{A} falls {p}, {B} follows.", False), ("{A} rises {p}, {B} follows suit.", True)],
            "zh": [("{A}跌{p}，{B}跟跌。", False), ("{A}涨{p}，{B}跟涨。", True)]}
+def text_pct(text: str) -> str:
+    """The percentage figure in a flash line."""
+    return next(p for p in sorted(PERCENTS, key=len, reverse=True) if p in text)
+
+
 _FLASH_TAGS = {"en": ["FLASH: ", "BREAKING: ", "14:32 "], "zh": ["【快讯】", "14:32 ", "金十数据："]}
 
 
@@ -203,12 +220,14 @@ def flash(lang: str) -> list:
     for asset in ("gold", "usd", "copper", "aluminium", "zinc", "nickel", "tin", "lead"):
         for template, up in _FLASH[lang]:
             want = "bullish" if up else "bearish"
-            alias = b.alias(asset)
+            alias = b.alias(asset, singular=True)
             alias = cap(alias.removeprefix("the ")) if lang == "en" else alias
             text = template.format(A=alias, p=b.choice(PERCENTS))
-            if lang == "en" and alias.endswith("prices"):
-                text = text.replace(" rises ", " rise ").replace(" falls ", " fall ").replace(" settles ", " settle ")
             b.mft(asset, text, want, basis="reported", name=template)
+            other = _other_alias(b, asset, b.alias(asset, singular=True))
+            if other and b.rng.random() < 0.5:
+                other = cap(other.removeprefix("the ")) if lang == "en" else other
+                b.inv(asset, text, template.format(A=other, p=text_pct(text)), want, name="other alias")
             if b.rng.random() < 0.35:
                 b.inv(asset, text, b.choice(_FLASH_TAGS[lang]) + text, want, name="flash tag")
                 b.invariances(asset, text, want, kinds=("fullwidth", "unrelated"), k=1)

@@ -4,6 +4,9 @@ evaluation set."""
 
 from __future__ import annotations
 
+# names a writer uses for the metal itself (safe-haven demand for ..., ... 避险需求)
+GOLD_NOUNS = {"en": ["gold", "bullion", "the yellow metal"], "zh": ["黄金", "现货黄金"]}
+
 ALIASES: dict[str, dict[str, list[str]]] = {
     "gold": {"en": ["gold", "spot gold", "bullion", "COMEX gold", "gold futures", "gold prices"],
              "zh": ["黄金", "金价", "现货黄金", "沪金", "伦敦金", "国际金价"]},
@@ -60,9 +63,11 @@ FED = {"en": ["The Fed", "The Federal Reserve", "The FOMC", "The US Federal Rese
 FED_SPEAKERS = {"en": ["The Fed chair", "A Fed governor", "Several Fed officials", "A regional Fed president"],
                 "zh": ["美联储主席", "一位美联储理事", "多位美联储官员", "一位地区联储主席"]}
 
-COPPER_MINES = {"en": ["Escondida", "Grasberg", "Cobre Panama", "Las Bambas", "Kamoa-Kakula", "El Teniente"],
-                "zh": ["埃斯康迪达", "格拉斯伯格", "巴拿马铜矿", "拉斯邦巴斯", "卡莫阿-卡库拉", "特尼恩特"]}
-COPPER_COUNTRIES = {"en": ["Chile", "Peru", "Zambia", "the Congo", "Panama"], "zh": ["智利", "秘鲁", "赞比亚", "刚果(金)", "巴拿马"]}
+# copper mines and the country each is in
+COPPER_MINES = {"en": [("Escondida", "Chile"), ("Grasberg", "Indonesia"), ("Cobre Panama", "Panama"),
+                       ("Las Bambas", "Peru"), ("Kamoa-Kakula", "the Congo"), ("El Teniente", "Chile")],
+                "zh": [("埃斯康迪达", "智利"), ("格拉斯伯格", "印尼"), ("科布雷", "巴拿马"), ("拉斯邦巴斯", "秘鲁"),
+                       ("卡莫阿-卡库拉", "刚果(金)"), ("特尼恩特", "智利")]}
 
 # sentences that say nothing about gold, the dollar or any metal
 UNRELATED = {"en": ["Separately, a phone maker unveiled its new handset.",
@@ -79,6 +84,6 @@ UNRELATED = {"en": ["Separately, a phone maker unveiled its new handset.",
                     "东部沿海地区天气晴好。"]}
 
 # reporting tags that carry a place name
-PLACE_TAGS = {"en": ["(Reporting by our {region} desk)", "(Additional reporting from {region})"],
+PLACE_TAGS = {"en": ["(Reporting by our {desk} desk)", "(Additional reporting from {region})"],
               "zh": ["（{region}记者站报道）", "（来源：{region}分社）"]}
 DATELINES = {"en": ["{city}, June 3 - ", "{city} (wire) - "], "zh": ["本报{city}讯 ", "{city}6月3日电 "]}

@@ -70,7 +70,8 @@ def add_unrelated(text: str, lang: str, rng: random.Random) -> str:
 
 def add_place(text: str, lang: str, rng: random.Random) -> str:
     if rng.random() < 0.5:
-        tag = rng.choice(PLACE_TAGS[lang]).format(region=rng.choice(REGIONS[lang]))
+        region = rng.choice(REGIONS[lang])
+        tag = rng.choice(PLACE_TAGS[lang]).format(region=region, desk=region.removeprefix("the "))
         return join(lang, text, tag)
     return rng.choice(DATELINES[lang]).format(city=rng.choice(CITIES[lang])) + text
 
@@ -104,8 +105,12 @@ class Builder:
     def choice(self, items: list):
         return self.rng.choice(items)
 
-    def alias(self, asset: str) -> str:
-        return self.rng.choice(ALIASES[asset][self.lang])
+    def alias(self, asset: str, singular: bool = False) -> str:
+        """An alias of ``asset``; ``singular``: none that takes a plural verb (gold prices, gold futures)."""
+        names = ALIASES[asset][self.lang]
+        if singular:
+            names = [n for n in names if not n.endswith(("prices", "futures"))]
+        return self.rng.choice(names)
 
     def mft(self, asset: str, text: str, expect: str, *, basis: str | None = None, other: str | None = None,
             name: str = "") -> None:
