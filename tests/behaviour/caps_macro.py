@@ -109,7 +109,7 @@ def _placed_stories(lang: str, b: Builder) -> list[tuple[str, str, str, str]]:
         else:
             out += [
                 ("gold", "bullish", f"紧张局势升级，{haven}避险需求大增。", f"{region}紧张局势升级，{haven}避险需求大增。"),
-                ("gold", "bullish", f"冲突加剧，{gold}{time}上涨。", f"{region}冲突加剧，{gold}{time}上涨。"),
+                ("gold", "bullish", f"冲突加剧，{time}{gold}上涨。", f"{region}冲突加剧，{time}{gold}上涨。"),
                 ("copper", "bullish", f"铜需求走强，提振{cu}。", f"{region}铜需求走强，提振{cu}。"),
                 ("gold", "bearish", f"停火协议生效，{gold}下跌。", f"{region}停火协议生效，{gold}下跌。"),
                 ("usd", "bearish", "美联储降息25个基点。", f"美联储降息25个基点，官员在{region}的一场会议上表示。"),
@@ -122,6 +122,16 @@ def place_names(lang: str) -> list:
     for asset, want, plain, placed in _placed_stories(lang, b):
         b.mft(asset, placed, want, name="placed")
         b.inv(asset, plain, placed, want, name="add place")
+    # eased vs escalated still flips the view with an "East" place in the sentence
+    for region in REGIONS[lang]:
+        haven = b.choice(GOLD_NOUNS[lang])
+        if lang == "en":
+            esc = f"Safe-haven demand for {haven} rose as tensions in {region} escalated."
+            ease = f"Safe-haven demand for {haven} faded as tensions in {region} eased."
+        else:
+            esc, ease = f"{region}紧张局势升级，{haven}避险需求升温。", f"{region}紧张局势有所缓和，{haven}避险需求减弱。"
+        b.dir("gold", esc, "bullish", ease, "bearish", name="flip with place")
+        b.dir("gold", ease, "bearish", esc, "bullish", name="flip with place")
     # a place and nothing else is no view on anything
     for region in REGIONS[lang]:
         text = (f"Trade delegations from {region} met in the capital {b.choice(TIMES[lang])}." if lang == "en"
@@ -169,6 +179,7 @@ def policy_actor(lang: str) -> list:
         for text in texts:
             b.mft("usd", text, "none", name="china stimulus")
             b.mft(metal, text, "bullish", name="china stimulus")
+            b.invariances(metal, text, "bullish", k=1)
     # tightening SUPPLY is not monetary tightening
     for metal in BASE_METALS:
         noun = METAL_NOUN[metal][lang]

@@ -66,6 +66,11 @@ def digest(lang: str) -> list:
         b.inv(a1, text, _digest(b, list(reversed(items)), style), w1, name="reorder items")
         # an item about one asset keeps its own view when another item says the opposite of another asset
         b.inv(a1, _digest(b, [i1, filler], style), text, w1, name="add item")
+        # reversing one item's move flips that asset only
+        i2_flipped = _move(b, a2, not up2)
+        flipped = _digest(b, [i1, filler, i2_flipped] if n % 2 else [i1, i2_flipped, filler], style)
+        b.dir(a2, text, w2, flipped, "bearish" if up2 else "bullish", name="flip one item")
+        b.dir(a1, text, w1, flipped, w1, name="flip another item")
     # a digest of agreeing items on the same asset keeps the call
     for asset in ("gold", "copper"):
         for n in range(4):
@@ -77,7 +82,7 @@ def digest(lang: str) -> list:
         if lang == "en":
             text = f"{cap(alias)} rose 1.5% {b.choice(TIMES['en'])}. It was the metal's 2nd weekly gain."
         else:
-            text = f"{alias}{b.choice(TIMES['zh'])}上涨1.5%。这是连续第2周上涨。"
+            text = f"{b.choice(TIMES['zh'])}{alias}上涨1.5%。这是连续第2周上涨。"
         b.mft(asset, text, "bullish", name="not a digest")
     return b.cases
 
@@ -98,6 +103,9 @@ def basis(lang: str) -> list:
                 other = _other_alias(b, asset, alias)
                 if other:  # another name of the same asset does not change the call
                     b.inv(asset, text, _move(b, asset, up, other, pct, verb, time), want, name="other alias")
+                # nor does another time phrase
+                other_time = b.choice([x for x in TIMES[lang] if x != time])
+                b.inv(asset, text, _move(b, asset, up, alias, pct, verb, other_time), want, name="other time")
             alias = b.alias(asset)
             if lang == "en":
                 bare = f"{cap(alias)} {'strengthened' if up else 'weakened'}." if asset == "usd" else \
@@ -149,11 +157,12 @@ _IDIOMS = {
            ("{A} holds steady {time}.", "flat"), ("{A} little changed {time}.", "flat"),
            ("{A} was little changed {time}.", "flat"), ("{A} steady ahead of the data.", "flat"),
            ("{A} trades off its highs but stays higher on the day.", "not_bearish")],
-    "zh": [("{A}{time}涨幅收窄。", "not_bearish"), ("{A}{time}跌幅收窄。", "not_bullish"),
+    # the time first: 黄金周二 would read 黄金周 (Golden Week)
+    "zh": [("{time}{A}涨幅收窄。", "not_bearish"), ("{time}{A}跌幅收窄。", "not_bullish"),
            ("{A}结束五连跌。", "bullish"), ("{A}止跌回升，终结三连跌。", "bullish"), ("{A}终结四连涨。", "bearish"),
            ("{A}回吐日内涨幅。", "not_bullish"), ("{A}收复日内跌幅，转为持平。", "flat"),
-           ("{A}{time}持稳。", "flat"), ("{A}{time}基本持平。", "flat"), ("{A}{time}窄幅波动，变化不大。", "flat"),
-           ("{A}{time}小幅收窄涨幅，仍处日内高位附近。", "not_bearish")],
+           ("{time}{A}持稳。", "flat"), ("{time}{A}基本持平。", "flat"), ("{time}{A}窄幅波动，变化不大。", "flat"),
+           ("{time}{A}小幅收窄涨幅，仍处日内高位附近。", "not_bearish")],
 }
 _FED_IDIOMS = {
     "en": [("The Fed is unlikely to cut rates {when}, officials said.", "not_bearish", "not_bullish"),
@@ -186,6 +195,19 @@ def wire_idioms(lang: str) -> list:
             if other and b.rng.random() < 0.3:
                 b.inv(asset, text, _headline(template.format(A=other, time=b.choice(TIMES[lang])), lang), want,
                       name="other alias")
+    # a streak snapped vs extended, a likely vs an unlikely cut: the view turns
+    streaks = {"en": ("{A} snaps a five-day losing streak.", "{A} extends its losing streak to five days."),
+               "zh": ("{A}结束五连跌。", "{A}录得五连跌。")}
+    cuts = {"en": ("The Fed is likely to cut rates next month, officials signalled.",
+                   "The Fed is unlikely to cut rates next month, officials signalled."),
+            "zh": ("美联储官员暗示下月很可能降息。", "美联储官员暗示下月不太可能降息。")}
+    for asset in ("gold", "copper", "usd", "zinc"):
+        alias = b.alias(asset, singular=True)
+        up, down = (_headline(t.format(A=alias), lang) for t in streaks[lang])
+        b.dir(asset, up, "bullish", down, "bearish", name="streak snapped -> extended")
+    likely, unlikely = cuts[lang]
+    b.dir("usd", likely, "bearish", unlikely, "not_bearish", name="likely -> unlikely cut")
+    b.dir("gold", likely, "bullish", unlikely, "not_bullish", name="likely -> unlikely cut")
     when = {"en": ["next month", "this year", "in March", "before the summer"], "zh": ["下月", "年内", "3月", "夏季之前"]}
     for template, usd_want, gold_want in _FED_IDIOMS[lang]:
         for w in b.pick(when[lang], 3):
