@@ -14,16 +14,29 @@ Exit 0 always, unless --min-rate is given and some capability/language pass rate
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# this file is itself named behaviour.py: import the suite from the repository root, not from tools/
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "tools"]
-sys.path.insert(0, str(ROOT))
 
-from tests.behaviour import CAPABILITIES, KINDS, LANGS, generate, rates, run  # noqa: E402
+
+def _load_suite():
+    """tests/behaviour as a package of its own name, whatever else is called ``tests`` or ``behaviour``
+    on the path (this very file is tools/behaviour.py)."""
+    folder = ROOT / "tests" / "behaviour"
+    spec = importlib.util.spec_from_file_location("impact_behaviour_suite", folder / "__init__.py",
+                                                  submodule_search_locations=[str(folder)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_suite = _load_suite()
+CAPABILITIES, KINDS, LANGS = _suite.CAPABILITIES, _suite.KINDS, _suite.LANGS
+generate, rates, run = _suite.generate, _suite.rates, _suite.run
 
 
 def _cell(passed: int, total: int) -> str:
