@@ -32,23 +32,34 @@ def _rivals(lang: str, pair: tuple) -> str:
 def _geo_sentence(b: Builder, way: str, pair: tuple, why: str, form: int, gold: str) -> str:
     lang = b.lang
     verb = b.choice((_ESC if way == "esc" else _EASE)[lang])
+    a, b_ = pair
+    b_ = b_ or ("the South" if lang == "en" else "韩国")
+    a = a if b_ not in ("the South", "韩国") or lang == "zh" else "the North"
     if lang == "en":
         haven = "rose" if way == "esc" else "faded"
         forms = [f"Geopolitical tensions {verb} {why}.",
                  f"Tensions {_rivals(lang, pair)} {verb} {why}.",
-                 f"Safe-haven demand for {gold} {haven} as tensions {_rivals(lang, pair)} {verb}."]
+                 f"Safe-haven demand for {gold} {haven} as tensions {_rivals(lang, pair)} {verb}.",
+                 f"Investors rushed into {gold} after {a} launched strikes on {b_}." if way == "esc" else
+                 f"{cap(gold)} lost its haven bid as {a} and {b_} signed a peace deal.",
+                 f"Fears of a wider war grew as {a} mobilised troops and warned {b_} of retaliation." if way == "esc" else
+                 f"Fears of a wider war receded after {a} and {b_} agreed to resume talks."]
     else:
         haven = "升温" if way == "esc" else "减弱"
         forms = [f"{why}，地缘政治紧张局势{verb}。",
                  f"{why}，{_rivals(lang, pair)}紧张局势{verb}。",
-                 f"{_rivals(lang, pair)}紧张局势{verb}，{gold}避险需求{haven}。"]
+                 f"{_rivals(lang, pair)}紧张局势{verb}，{gold}避险需求{haven}。",
+                 f"{a}对{b_}发动袭击后，投资者涌入{gold}避险。" if way == "esc" else
+                 f"{a}与{b_}签署和平协议，{gold}避险买盘消退。",
+                 f"{a}调集军队并警告{b_}将予以报复，市场对冲突扩大的担忧加剧。" if way == "esc" else
+                 f"{a}与{b_}同意恢复谈判，市场对冲突扩大的担忧消退。"]
     return forms[form]
 
 
 def geopolitics(lang: str) -> list:
     b = Builder("geopolitics", lang)
     want = {"esc": "bullish", "ease": "bearish"}
-    for form in range(3):
+    for form in range(5):
         for pair in RIVALS[lang]:
             for way in ("esc", "ease"):
                 why = b.choice((_ESC_WHY if way == "esc" else _EASE_WHY)[lang])
@@ -66,7 +77,7 @@ def geopolitics(lang: str) -> list:
     # eased vs escalated flips the view; the same story otherwise
     for pair in RIVALS[lang]:
         gold = b.choice(GOLD_NOUNS[lang])
-        form = b.choice([1, 2])
+        form = b.choice([1, 2, 3, 4])
         esc = _geo_sentence(b, "esc", pair, b.choice(_ESC_WHY[lang]), form, gold)
         ease = _geo_sentence(b, "ease", pair, b.choice(_EASE_WHY[lang]), form, gold)
         b.dir("gold", esc, "bullish", ease, "bearish", name="flip/esc->ease")
@@ -218,15 +229,18 @@ _FED_MOVES = {
                     "{fed} delivered a {bpa} rate hike {time}."],
            "dovish": ["{speaker} said the central bank is ready to lower rates soon.",
                       "{speaker} signalled more rate cuts this year.",
-                      "{speaker} struck a dovish tone, pointing to a cooling labour market."],
+                      "{speaker} struck a dovish tone, pointing to a cooling labour market.",
+                      "Minutes of the Fed's last meeting showed most officials favoured further cuts."],
            "hawkish": ["{speaker} said rates will need to stay higher for longer.",
                        "{speaker} signalled further rate hikes to fight inflation.",
-                       "{speaker} struck a hawkish tone, warning inflation remains too high."]},
+                       "{speaker} struck a hawkish tone, warning inflation remains too high.",
+                       "Minutes of the Fed's last meeting showed most officials favoured further hikes."]},
     "zh": {"cut": ["{fed}{time}宣布降息{bp}。", "{fed}将政策利率下调{bp}。", "{fed}{time}降息{bp}。"],
            "hike": ["{fed}{time}宣布加息{bp}。", "{fed}将政策利率上调{bp}。", "{fed}{time}加息{bp}。"],
-           "dovish": ["{speaker}表示准备很快降息。", "{speaker}暗示年内将进一步降息。", "{speaker}释放鸽派信号，称劳动力市场正在降温。"],
+           "dovish": ["{speaker}表示准备很快降息。", "{speaker}暗示年内将进一步降息。", "{speaker}释放鸽派信号，称劳动力市场正在降温。",
+                      "美联储会议纪要显示，多数官员支持进一步降息。"],
            "hawkish": ["{speaker}表示利率需要在更长时间内保持高位。", "{speaker}暗示将进一步加息以抑制通胀。",
-                       "{speaker}释放鹰派信号，警告通胀仍然过高。"]},
+                       "{speaker}释放鹰派信号，警告通胀仍然过高。", "美联储会议纪要显示，多数官员支持进一步加息。"]},
 }
 _WANT = {"cut": ("bearish", "bullish"), "dovish": ("bearish", "bullish"),
          "hike": ("bullish", "bearish"), "hawkish": ("bullish", "bearish")}
@@ -246,7 +260,7 @@ def fed_policy(lang: str) -> list:
     b = Builder("fed_policy", lang)
     for way in ("cut", "hike", "dovish", "hawkish"):
         usd_want, gold_want = _WANT[way]
-        for i in range(3):
+        for i in range(len(_FED_MOVES[lang][way])):
             for fed in b.pick(FED[lang], 3):
                 speaker = b.choice(FED_SPEAKERS[lang])
                 text = _fed_text(b, way, i, fed, speaker, b.choice(BASIS_POINTS[lang]), b.choice(TIMES[lang]))

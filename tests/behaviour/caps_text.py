@@ -133,6 +133,16 @@ def basis(lang: str) -> list:
             else:
                 negated = f"预计{alias}{b.choice(FUTURE_TIMES['zh'])}不会{'上涨' if up else '下跌'}。"
             b.dir(asset, views[1], want, negated, f"not_{want}", name="negation")
+    # a range view is neutral (an explicit view, not "no view")
+    for asset in ("gold", "usd", "copper", "aluminium"):
+        alias = b.alias(asset, singular=True)
+        if lang == "en":
+            texts = [f"{cap(alias)} is expected to trade in a range {b.choice(FUTURE_TIMES['en'])}, analysts said.",
+                     f"Strategists see {alias} moving sideways {b.choice(FUTURE_TIMES['en'])}."]
+        else:
+            texts = [f"分析师预计{alias}{b.choice(FUTURE_TIMES['zh'])}将维持区间震荡。", f"机构认为{alias}短期以震荡为主。"]
+        for text in texts:
+            b.mft(asset, text, "neutral", name="range view")
     # fund holdings and flows are not a price move: no reported basis
     flows = {"en": ["SPDR Gold Trust holdings rose {pct} {time}.", "Holdings of the largest gold ETF fell {pct} {time}.",
                     "Gold ETF inflows hit a three-month high {time}."],

@@ -76,12 +76,20 @@ def add_place(text: str, lang: str, rng: random.Random) -> str:
     return rng.choice(DATELINES[lang]).format(city=rng.choice(CITIES[lang])) + text
 
 
+def headline_case(text: str) -> str:
+    """Wire-headline capitals: Every Word Capitalised (names such as LME keep their capitals)."""
+    return " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
+
+
 PERTURBATIONS = {
     "place": lambda t, lang, rng: add_place(t, lang, rng),
     "unrelated": lambda t, lang, rng: add_unrelated(t, lang, rng),
     "wrap": lambda t, lang, rng: wrap(t, lang),
     "fullwidth": lambda t, lang, rng: fullwidth(t, lang),
+    "headline case": lambda t, lang, rng: headline_case(t),
 }
+# the languages each perturbation applies to (Chinese has no letter case)
+APPLIES = {"headline case": ("en",)}
 
 
 class Builder:
@@ -130,7 +138,7 @@ class Builder:
     def invariances(self, asset: str, text: str, expect: str, kinds: Iterable[str] = tuple(PERTURBATIONS),
                     k: int | None = None) -> None:
         """INV cases: ``text`` under the standard perturbations (all, or ``k`` drawn at random)."""
-        kinds = list(kinds)
+        kinds = [kind for kind in kinds if self.lang in APPLIES.get(kind, (self.lang,))]
         if k is not None:
             kinds = self.pick(kinds, k)
         for kind in kinds:
