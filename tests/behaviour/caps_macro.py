@@ -42,7 +42,8 @@ def _geo_sentence(b: Builder, way: str, pair: tuple, why: str, form: int, gold: 
                  f"Safe-haven demand for {gold} {haven} as tensions {_rivals(lang, pair)} {verb}.",
                  f"Investors rushed into {gold} after {a} launched strikes on {b_}." if way == "esc" else
                  f"{cap(gold)} lost its haven bid as {a} and {b_} signed a peace deal.",
-                 f"Fears of a wider war grew as {a} mobilised troops and warned {b_} of retaliation." if way == "esc" else
+                 f"Fears of a wider war grew as {a} mobilised troops and warned {b_} of retaliation."
+                 if way == "esc" else
                  f"Fears of a wider war receded after {a} and {b_} agreed to resume talks."]
     else:
         haven = "升温" if way == "esc" else "减弱"

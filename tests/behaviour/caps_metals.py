@@ -51,7 +51,8 @@ def not_price(lang: str) -> list:
         p = b.choice(PERCENTS)
         if lang == "en":
             pairs = [(f"{c}'s gold imports rose {p} in May.", f"Gold prices rose {p} in May."),
-                     (f"Shares of gold miners fell {p} {b.choice(TIMES['en'])}.", f"Gold fell {p} {b.choice(TIMES['en'])}.")]
+                     (f"Shares of gold miners fell {p} {b.choice(TIMES['en'])}.",
+                      f"Gold fell {p} {b.choice(TIMES['en'])}.")]
         else:
             pairs = [(f"{c}5月黄金进口量增长{p}。", f"金价5月上涨{p}。"), (f"黄金股{b.choice(TIMES['zh'])}下跌{p}。",
                                                              f"金价{b.choice(TIMES['zh'])}下跌{p}。")]
@@ -72,7 +73,8 @@ def metals_idioms(lang: str) -> list:
                    "Spot copper concentrate TC/RCs dropped to a record low {time}.",
                    "Smelters accepted negative treatment charges for copper concentrate.",
                    "Copper TCs slumped to their lowest in a decade as mine supply tightened."]
-        tc_up = ["Copper treatment charges rebounded {time}.", "Spot copper concentrate TC/RCs rose to a one-year high."]
+        tc_up = ["Copper treatment charges rebounded {time}.",
+                 "Spot copper concentrate TC/RCs rose to a one-year high."]
     else:
         tc_down = ["铜精矿加工费TC{time}跌至负值。", "现货铜精矿加工费降至历史低位。", "冶炼厂接受负的铜精矿加工费。",
                    "矿端供应趋紧，铜精矿加工费TC跌至十年低点。"]
@@ -162,7 +164,8 @@ def metals_idioms(lang: str) -> list:
 # contrast across assets: each asset its own view, equal moves equal weights
 
 # (up verb, down verb, how the clauses join)
-_CONTRAST = {"en": [("rose", "fell", "{A} {u} {p} but {B} {d} {p}."), ("rose", "fell", "{A} {u} {p}, while {B} {d} {p}."),
+_CONTRAST = {"en": [("rose", "fell", "{A} {u} {p} but {B} {d} {p}."),
+                    ("rose", "fell", "{A} {u} {p}, while {B} {d} {p}."),
                     ("gained", "lost", "{A} {u} {p}, whereas {B} {d} {p}.")],
              "zh": [("上涨", "下跌", "{A}{u}{p}，但{B}{d}{p}。"), ("上涨", "下跌", "{A}{u}{p}，而{B}{d}{p}。"),
                     ("上涨", "下跌", "{A}{u}{p}，同时{B}{d}{p}。")]}

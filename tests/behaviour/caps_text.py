@@ -4,7 +4,7 @@ short flash formats."""
 from __future__ import annotations
 
 from .fillers import ALIASES, BASE_METALS, FUTURE_TIMES, METAL_NOUN, PERCENTS, TIMES
-from .perturb import Builder, cap, join
+from .perturb import Builder, cap
 
 _UP = {"en": ["rose", "climbed", "gained", "jumped"], "zh": ["上涨", "走高", "攀升", "大涨"]}
 _DOWN = {"en": ["fell", "dropped", "slid", "declined"], "zh": ["下跌", "走低", "回落", "下挫"]}
@@ -144,14 +144,15 @@ def basis(lang: str) -> list:
         for text in texts:
             b.mft(asset, text, "neutral", name="range view")
     # fund holdings and flows are not a price move: no reported basis
-    flows = {"en": ["SPDR Gold Trust holdings rose {pct} {time}.", "Holdings of the largest gold ETF fell {pct} {time}.",
+    flows = {"en": ["SPDR Gold Trust holdings rose {pct} {time}.",
+                    "Holdings of the largest gold ETF fell {pct} {time}.",
                     "Gold ETF inflows hit a three-month high {time}."],
              "zh": ["SPDR黄金ETF持仓{time}增加{pct}。", "全球最大黄金ETF持仓{time}减少{pct}。", "黄金ETF资金流入{time}创三个月新高。"]}
     for template in flows[lang]:
         for pct in b.pick(PERCENTS, 3):
             text = template.format(pct=pct, time=b.choice(TIMES[lang]))
-            b.mft("gold", text, "not_bullish" if "fell" in text or "减少" in text else "not_bearish", basis="not_reported",
-                  name="fund holdings")
+            outflow = "fell" in text or "减少" in text  # flows may be read as a view, never as a price move
+            b.mft("gold", text, "not_bullish" if outflow else "not_bearish", basis="not_reported", name="fund holdings")
     return b.cases
 
 

@@ -3,7 +3,8 @@
 Always run: the generator's own checks (size, coverage, uniqueness, well-formed cases).
 Run with IMPACT_BEHAVIOUR=1: the pass rate per capability and language against the bundled rules
 (or the folder in IMPACT_BEHAVIOUR_RULES), which must reach IMPACT_BEHAVIOUR_MIN (default 0.95,
-issue 13's target); the failing cases are in the assertion message. ``python tools/behaviour.py`` prints the same figures as a table.
+issue 13's target); the failing cases are in the assertion message. ``python tools/behaviour.py``
+prints the same figures as a table.
 """
 
 from __future__ import annotations
