@@ -197,15 +197,14 @@ def wire_idioms(lang: str) -> list:
     b = Builder("wire_idioms", lang)
     for asset in ("gold", "usd", "copper", "nickel", "aluminium"):
         for template, want in _IDIOMS[lang]:
-            alias = b.alias(asset, singular=True)
-            text = _headline(template.format(A=alias, time=b.choice(TIMES[lang])), lang)
+            alias, time = b.alias(asset, singular=True), b.choice(TIMES[lang])
+            text = _headline(template.format(A=alias, time=time), lang)
             b.mft(asset, text, want, name=template)
             if b.rng.random() < 0.3:
                 b.invariances(asset, text, want, k=1)
             other = _other_alias(b, asset, alias)
             if other and b.rng.random() < 0.3:
-                b.inv(asset, text, _headline(template.format(A=other, time=b.choice(TIMES[lang])), lang), want,
-                      name="other alias")
+                b.inv(asset, text, _headline(template.format(A=other, time=time), lang), want, name="other alias")
     # a streak snapped vs extended, a likely vs an unlikely cut: the view turns
     streaks = {"en": ("{A} snaps a five-day losing streak.", "{A} extends its losing streak to five days."),
                "zh": ("{A}结束五连跌。", "{A}录得五连跌。")}
