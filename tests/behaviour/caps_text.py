@@ -239,11 +239,6 @@ _FLASH = {
 }
 _FOLLOW = {"en": [("{A} falls {p}, {B} follows.", False), ("{A} rises {p}, {B} follows suit.", True)],
            "zh": [("{A}跌{p}，{B}跟跌。", False), ("{A}涨{p}，{B}跟涨。", True)]}
-def text_pct(text: str) -> str:
-    """The percentage figure in a flash line."""
-    return next(p for p in sorted(PERCENTS, key=len, reverse=True) if p in text)
-
-
 _FLASH_TAGS = {"en": ["FLASH: ", "BREAKING: ", "14:32 "], "zh": ["【快讯】", "14:32 ", "金十数据："]}
 
 
@@ -252,14 +247,16 @@ def flash(lang: str) -> list:
     for asset in ("gold", "usd", "copper", "aluminium", "zinc", "nickel", "tin", "lead"):
         for template, up in _FLASH[lang]:
             want = "bullish" if up else "bearish"
-            alias = b.alias(asset, singular=True)
-            alias = cap(alias.removeprefix("the ")) if lang == "en" else alias
-            text = template.format(A=alias, p=b.choice(PERCENTS))
+            raw = b.alias(asset, singular=True)
+            alias = cap(raw.removeprefix("the ")) if lang == "en" else raw
+            pct = b.choice(PERCENTS)
+            text = template.format(A=alias, p=pct)
             b.mft(asset, text, want, basis="reported", name=template)
-            other = _other_alias(b, asset, b.alias(asset, singular=True))
+            other = _other_alias(b, asset, raw)
             if other and b.rng.random() < 0.5:
                 other = cap(other.removeprefix("the ")) if lang == "en" else other
-                b.inv(asset, text, template.format(A=other, p=text_pct(text)), want, name="other alias")
+                if other != alias:  # "the dollar" and "dollar" are one name in a flash line
+                    b.inv(asset, text, template.format(A=other, p=pct), want, name="other alias")
             if b.rng.random() < 0.35:
                 b.inv(asset, text, b.choice(_FLASH_TAGS[lang]) + text, want, name="flash tag")
                 b.invariances(asset, text, want, kinds=("fullwidth", "unrelated"), k=1)
