@@ -2,6 +2,8 @@
 
 import math
 
+import pytest
+
 from impact.explain.trace import trace_dict
 from impact.pipeline.resolve import weigh
 from impact.ruleset.modifiers import ASSERTED, FLAGS, LEXICONS, MODIFIERS, vote_modifiers
@@ -38,3 +40,17 @@ def test_the_trace_prints_the_factors_each_vote_was_weighed_with(engine):
     for v in votes:
         assert math.isclose(v["weight"], round(math.prod(f["value"] for f in v["factors"]), 4), abs_tol=1e-4)
     assert any(len(v["factors"]) > 2 for v in votes)  # some vote carries a weighed modifier
+
+
+@pytest.mark.parametrize(
+    "rumoured, confirmed",
+    [("据传美联储将降息。", "美联储将降息。"), ("The Fed is rumoured to be weighing a rate cut.", "The Fed is weighing a rate cut.")],
+)
+def test_a_rumoured_event_weighs_half_and_the_trace_prints_its_factor(engine, rumoured, confirmed):
+    # the 'rumoured' row of the table and its lexicon in rules/modifiers.yaml are all it took
+    weak, firm = engine.evaluate(rumoured).signal("usd"), engine.evaluate(confirmed).signal("usd")
+    assert weak.direction == firm.direction == "bearish" and abs(weak.score) < abs(firm.score)
+    (ev,) = weak.evidence
+    assert ev.modifiers == ["rumoured"] and ev.weight == pytest.approx(firm.evidence[0].weight * 0.5, abs=1e-4)
+    vote = next(v for v in engine.trace(rumoured).votes if v.asset == "usd")
+    assert ("rumoured", 0.5) in vote.factors

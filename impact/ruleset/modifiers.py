@@ -38,6 +38,7 @@ MODIFIERS: tuple[Modifier, ...] = (
     Modifier("conditional", ("conditional",), asserts=True),
     Modifier("future", ("future",), weight=0.6),
     Modifier("past", ("past",)),  # shown, not weighed
+    Modifier("rumoured", ("rumour",), weight=0.5),  # unconfirmed: 据传, "rumoured", "unconfirmed reports"
     Modifier("after-contrast", ("contrast",), weight=1.3, position=+1),
     Modifier("before-contrast", ("contrast", "concession"), weight=0.7, position=-1),
 )
