@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from impact.cli import evaluate, explain, rules, stats, strategy
+from impact.cli import evaluate, explain, rules, show, stats, strategy
 
 app = typer.Typer(
     add_completion=False,
@@ -32,3 +32,4 @@ app.command()(strategy.study)
 app.command()(strategy.aggregate)
 app.command()(strategy.timeline)
 rules_app.command("stats")(stats.stats)
+rules_app.command("show")(show.show)
