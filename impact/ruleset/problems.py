@@ -55,7 +55,7 @@ CATALOGUE: tuple[Code, ...] = (
     Code("W409", "todo-left", "a TODO placeholder (from `impact rules new`) is still in the file"),
     Code("W410", "subject-options-without-subject", "an event sets `assets` or `subject_side` without `subject: required`: they do nothing"),
     Code("W411", "others-options-without-others", "a view sets `exclude` or `fallback` but its asset is not '{others}': they do nothing"),
-    Code("W412", "wildcard-matches-common-words", "an English wildcard term also matches common words outside its family (`eas*`: east, eastern)", enabled=False),
+    Code("W412", "wildcard-matches-common-words", "an English wildcard term also matches common words outside its family (`eas*`: east, eastern)"),
 )
 
 BY_CODE: dict[str, Code] = {c.code: c for c in CATALOGUE}
