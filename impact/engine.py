@@ -16,7 +16,7 @@ from impact.errors import ImpactError, InputError
 from impact.facts import FLAG_MODIFIERS, Fact, FactExtractor, NearMiss
 from impact.inference import MODES as INFERENCE_MODES, Inference
 from impact.matcher import Matcher
-from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span, Undecided
+from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Release, Report, Signal, Span, Undecided
 from impact.resolve import Net, Vote, resolve, weigh
 from impact.schema import Rule
 from impact.text import OffsetMap, Sentence, detect_language, normalise, segment
@@ -41,6 +41,7 @@ class Trace:
     near_misses: list[NearMiss]
     fired: list[tuple[str, list[int]]]
     votes: list[Vote]
+    releases: list = ()  # economic releases read (impact.pipeline.releases.Reading), in line ones too
 
 
 class _Compiled:
@@ -55,6 +56,16 @@ class _Compiled:
         self.rationales = [rule.rationale.strip() for rule in self.rules]
         # per rule and view: modifiers -> the vote's weight, filled as they occur (a few each)
         self.weights: list[list[dict[tuple[str, ...], float]]] = [[{} for _ in rule.then] for rule in self.rules]
+        # economic releases: the catalogue's indicators stand after the rules, as rules their votes cite
+        self.releases = None
+        self.release_base = len(self.rules)
+        if ruleset.indicators:
+            from impact.pipeline.releases import ReleaseReader
+
+            self.releases = ReleaseReader(ruleset)
+            stand_ins = self.releases.rules()
+            self.rules += stand_ins
+            self.rationales += [rule.rationale.strip() for rule in stand_ins]
 
 
 _RELATIVE_TIMES = frozenset({"now", "today", "tomorrow", "yesterday"})
@@ -257,6 +268,11 @@ class Engine:
             parts.inference.run(facts, on_fire)
         if clock:
             clock.lap("infer")
+        readings = parts.releases.read(norm, sentences) if parts.releases is not None else []
+        if readings:
+            votes.extend(parts.releases.votes(readings, parts.release_base, original, text))
+        if clock:
+            clock.lap("releases")
         nets = resolve(votes)
         if clock:
             clock.lap("resolve")
@@ -286,7 +302,7 @@ class Engine:
         if clock:
             clock.lap("report")
         named_hits = [(a, b, parts.matcher.term(t)) for a, b, t in hits] if trace else []
-        return Trace(report, text, norm, offsets, sentences, named_hits, facts, misses, fired, votes)
+        return Trace(report, text, norm, offsets, sentences, named_hits, facts, misses, fired, votes, readings)
 
     def evaluate_many(self, records: Iterable[dict[str, Any]]) -> Iterator[Report | dict[str, Any]]:
         """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields an error dict
@@ -414,6 +430,7 @@ def _evidence(
                 events=list(v.events),
                 trigger=Span._build(start=t0, end=t1, text=text[t0:t1]),
                 modifiers=list(v.modifiers),
+                release=None if v.release is None else Release.model_construct(**v.release),
             )
         )
     return evidence

@@ -82,6 +82,10 @@ def rule_views(engine: Any, rule_id: str, text: str) -> dict[str, str]:
 
 
 def run_example(engine: Any, ruleset: RuleSet, rule_id: str, index: int) -> ExampleResult:
+    if rule_id.startswith("release.") and rule_id.removeprefix("release.") in ruleset.indicators:
+        from impact.pipeline.releases import run_release_example  # an economic release's example
+
+        return run_release_example(engine, ruleset, rule_id, index)
     rule = ruleset.rule(rule_id)
     example = rule.examples[index]
     where = ruleset.example_where.get((rule.id, index), ruleset.rule_where[rule.id])
@@ -96,3 +100,8 @@ def run_examples(engine: Any, ruleset: RuleSet, rule_ids: set[str] | None = None
             continue
         for i in range(len(rule.examples)):
             yield run_example(engine, ruleset, rule.id, i)
+    for key, indicator in ruleset.indicators.items():  # economic releases: examples like a rule's
+        rule_id = indicator.rule_id(key)
+        if rule_ids is None or rule_id in rule_ids:
+            for i in range(len(indicator.examples)):
+                yield run_example(engine, ruleset, rule_id, i)

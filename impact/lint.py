@@ -625,6 +625,38 @@ class OthersOptionsNeedOthers(Validator):
                         )
 
 
+# -- economic releases: the `indicators` catalogue (checks in impact.pipeline.releases) ----------
+
+
+class IndicatorError(Validator):
+    code = "E320"
+    needs_every_file = True
+    summary = ("an indicator names an unknown economy, asset or unit, has a malformed explain template, "
+               "or its rule id (release.<id>) is a rule's")
+    bad = "economy: usa"
+    good = "economy: us"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        from impact.pipeline.releases import indicator_problems
+
+        codes = dict.fromkeys(("economy", "unit", "rule_id", "asset", "explain"), self.code)
+        yield from indicator_problems(index, {**codes, "examples": "", "alias": ""}, only=self.code)
+
+
+class IndicatorWarning(Validator):
+    code = "W412"
+    needs_every_file = True
+    summary = "an indicator lacks examples both ways (a print that gives views, one in line), or shares an alias in its economy"
+    bad = "examples: []"
+    good = "examples: [{text: '美国3月失业率 4.4%，预期4.2%。', expect: {usd: bearish}}, {text: '...', expect: {}}]"
+
+    def check(self, index: "RuleIndex") -> Iterator[Problem]:
+        from impact.pipeline.releases import indicator_problems
+
+        codes = dict.fromkeys(("economy", "unit", "rule_id", "asset", "explain"), "")
+        yield from indicator_problems(index, {**codes, "examples": self.code, "alias": self.code}, only=self.code)
+
+
 VALIDATORS: tuple[Validator, ...] = (
     UnknownEvent(),
     UnknownLexicon(),
@@ -645,6 +677,8 @@ VALIDATORS: tuple[Validator, ...] = (
     TodoLeft(),
     SubjectOptionsNeedSubject(),
     OthersOptionsNeedOthers(),
+    IndicatorError(),
+    IndicatorWarning(),
 )
 
 CODES: dict[str, str] = {

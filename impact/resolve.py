@@ -71,6 +71,7 @@ class Vote:
     counted: bool = True
     basis: str = "inferred"  # the rule's basis: explicit view, reported move or inferred from a driver
     why_not_counted: str | None = None
+    release: dict | None = None  # a vote read from an economic release: its numbers (impact.pipeline.releases)
 
     def set_aside(self, why: str) -> None:
         self.counted = False

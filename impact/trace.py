@@ -23,6 +23,7 @@ from impact.engine import Engine, Trace
 from impact.matcher import GROUP, MODIFIER, NONE, TRIGGER
 from impact.resolve import AFTER_CONTRAST, BASIS, BEFORE_CONTRAST, DOMINANCE, FUTURE, HEDGED, Vote
 from impact.collection import RuleSet
+from impact.pipeline.releases import release_trace, release_why
 from impact.schema import Rule, expand_terms
 
 _FLAGS = ("negated", "reversed", "conditional")
@@ -59,11 +60,14 @@ def trace_dict(tr: Trace, engine: Engine, rules: Collection[str] | None = None) 
         "fired": [{"rule": rule, "facts": ids} for rule, ids in tr.fired],
         "rules": [
             _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset, engine._parts().rules)
-            for rule in (engine.ruleset.active_rules if rules is None else [engine.ruleset.rule(r) for r in rules])
+            for rule in (engine.ruleset.active_rules if rules is None
+                         else [engine.ruleset.rule(r) for r in rules if r not in engine.ruleset.rule_where
+                               or not r.startswith("release.") or r.removeprefix("release.") not in engine.ruleset.indicators])
             if rules is not None or any(ref.event in terms_by_event for ref in rule.when.refs())
         ],
         "not_fired": _not_fired(tr, engine),
         "weighing": _weighing(tr, engine),
+        "releases": [release_trace(r, orig, engine.ruleset) for r in tr.releases],  # impact.pipeline.releases
     }
 
 
@@ -203,6 +207,8 @@ def _factors(vote: Vote, rule: Rule) -> list[tuple[str, float]]:
         (v.strength for v in rule.then if v.direction == vote.direction and v.asset in (vote.asset, "{subject}", "{others}")),
         rule.then[0].strength,
     )
+    if vote.release is not None:  # an economic release: the strength follows the surprise
+        strength = round(vote.weight / BASIS[rule.basis], 4)
     factors = [("strength", strength), (f"basis {rule.basis}", BASIS[rule.basis])]
     if "hedged" in vote.modifiers:
         factors.append(("hedged", HEDGED))
@@ -260,6 +266,8 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
 def why_not(engine: Engine, rule_id: str, text: str) -> str:
     """One line on what rule ``rule_id`` made of ``text``: what it fired on, or what failed."""
     tr = engine.trace(text)
+    if rule_id.startswith("release.") and rule_id.removeprefix("release.") in engine.ruleset.indicators:
+        return release_why(tr, rule_id.removeprefix("release."))
     terms_by_event, _ = _term_uses(tr, engine)
     rule = engine.ruleset.rule(rule_id)
 
@@ -313,6 +321,8 @@ def render_trace(tr: Trace, engine: Engine, console: Console, rules: Collection[
             for r in quiet
         )
         console.print(Text(f"no trigger in the text, only condition (all) or veto (none) terms: {listed}", style="dim"))
+    for r in data["releases"]:
+        console.print(Text(f"release {r['indicator']}: {r['text']}", style="cyan"))
     if data["modifiers"]:
         mods = ", ".join(f"{m['text']} ({m['lexicon']})" for m in data["modifiers"])
         console.print(Text(f"modifier terms in the text: {mods}", style="dim"))

@@ -33,7 +33,9 @@ def test_engine_is_immutable_and_pickles_small(engine):
     clone = pickle.loads(blob)
     text = article("base-metals-views-zh")
     assert clone.evaluate(text) == engine.evaluate(text)
-    assert len(blob) < 200_000
+    # the rule files as validated models (about 170 kB) and the economic-release catalogue (about 90 kB):
+    # what a worker process receives once, not per document
+    assert len(blob) < 320_000
 
 
 
