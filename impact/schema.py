@@ -270,8 +270,14 @@ class Indicator(_Strict):
     name: str = Field("", description="display name in explanations (US nonfarm payrolls); default: the id")
     economy: Id = Field(description="the economy the release belongs to (a key of `economies`)")
     aliases: Terms = Field(
-        description="names of the release (非农就业人口, nonfarm payrolls); the longest alias found wins",
-        json_schema_extra={"anyOf": [{"required": [lang], "properties": {lang: {"minItems": 1}}} for lang in ("zh", "en")]},
+        default_factory=Terms,
+        description="names of the release of its own (非农就业人口, nonfarm payrolls, ISM): they name it even with "
+        "no economy named; the longest alias found wins",
+    )
+    generic: Terms = Field(
+        default_factory=Terms,
+        description="names other economies' releases share (CPI年率, unemployment rate, exports): they name this "
+        "release only with its economy named next to them (美国CPI年率, China's exports)",
     )
     unit: str = Field(
         "", description="the unit as printed in releases ('%', '万人', 'K', '' for an index): "
@@ -290,8 +296,8 @@ class Indicator(_Strict):
 
     @model_validator(mode="after")
     def _has_aliases(self) -> "Indicator":
-        if self.aliases.is_empty():
-            raise ValueError("an indicator needs at least one alias in `aliases`")
+        if self.aliases.is_empty() and self.generic.is_empty():
+            raise ValueError("an indicator needs at least one name in `aliases` or `generic`")
         return self
 
     def rule_id(self, key: str) -> str:

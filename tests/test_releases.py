@@ -91,7 +91,7 @@ def test_no_unit_is_bare_and_a_word_is_no_scale():
 def test_catalogue_units():
     assert catalogue_unit("万人").factor == 1e4 and catalogue_unit("%").kind == "pct"
     assert catalogue_unit("").kind == "index" and catalogue_unit("K").factor == 1e3
-    assert catalogue_unit("percent") is None and catalogue_unit("万人人") is None
+    assert catalogue_unit("points") is None and catalogue_unit("万人人") is None
 
 
 def prints(text):

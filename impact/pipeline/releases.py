@@ -78,7 +78,7 @@ ECONOMY_AFTER = 16  # ... and after it ("payrolls in the U.S.")
 
 # kind: "pct" (percent and percentage points), "count" (a number of people, yuan, ...), "bare"
 _PCT_UNITS = (
-    (r"%", 1.0, "%"),
+    (r"%|\s?per\s?cent(?!age)", 1.0, "%"),
     (r"个百分点|百分点|\s?percentage points?|\s?pct points?|\s?ppts?\b|\s?pp\b", 1.0, "pp"),
     (r"个基点|基点|\s?basis points?|\s?bps?\b", 0.01, "bp"),
 )
@@ -238,8 +238,7 @@ def quantities(norm: str, a: int, b: int, skip: Iterable[tuple[int, int]] = ()) 
 # -- roles of the numbers ------------------------------------------------------------------------
 
 _CONSENSUS_LEFT = re.compile(
-    r"预期|预测|预估|预计|一致预期|市场共识|expect(?:ed|ations?)?|forecasts?|consensus|estimates?|projected|"
-    r"predicted|anticipated|economists?|analysts?|polls?|median"
+    r"预期|预测|预估|预计|一致预期|市场共识|expect(?:ed|ations?)?|forecasts?|consensus|estimates?|predicted|anticipated"
 )
 _CONSENSUS_RIGHT = re.compile(
     r"[\s,]*(?:(?:growth|rise|increase|gain|drop|decline|fall|contraction|reading|print|figure)\s+)?"
@@ -328,8 +327,8 @@ def assign_roles(norm: str, seg_start: int, seg_end: int, found: list[Quantity])
 # -- comparisons in words ------------------------------------------------------------------------
 
 # sign: +1 above consensus, -1 below, 0 in line; "good"/"bad": better or worse for the economy
-_NUMERIC_UP = "高于|超出|超过|超|大超|above|over|topped|exceeded|exceeding|higher|hotter|firmer|faster|bigger|larger"
-_NUMERIC_DOWN = "低于|不及|below|under|lower|cooler|softer|slower|smaller|fell short of|short of|undershot"
+_NUMERIC_UP = "高于|超出|超过|超|大超|above|topped|exceeded|exceeding|higher|hotter|firmer|faster|bigger|larger"
+_NUMERIC_DOWN = "低于|不及|below|lower|cooler|softer|slower|smaller|fell short of|short of|undershot"
 _GOOD = "好于|优于|强于|beat|beats|better|stronger"
 _BAD = "弱于|逊于|差于|missed|misses|worse|weaker"
 _STRONG = r"大幅|远远|远|明显|显著|far|well|much|sharply|significantly|substantially|considerably"
@@ -342,7 +341,7 @@ _WORDS_ZH = re.compile(
 _WORDS_EN = re.compile(
     rf"(?:(?P<mod>{_STRONG}|{_SLIGHT})\s+)?(?P<cmp>{_NUMERIC_UP}|{_NUMERIC_DOWN}|{_GOOD}|{_BAD}|in line with|matched|matching|"
     r"met|meeting|as)\s+(?:the\s+)?(?:market\s+|analysts'?\s+|economists'?\s+|wall street\s+)?"
-    r"(?:expectations|expected|forecasts?|estimates?|consensus)(?![a-z])"
+    r"(?:expectations|expected|forecasts?|estimates?|consensus)(?![a-z])(?!\s+(?:period|horizon))"
     rf"|(?:(?P<mod2>{_STRONG}|{_SLIGHT})\s+)?(?P<cmp2>higher|lower|stronger|weaker|hotter|cooler|softer|firmer|better|worse|"
     r"faster|slower|bigger|smaller|larger)[-\s]than[-\s](?:expected|forecast|anticipated|estimated)"
 )
@@ -481,12 +480,17 @@ class ReleaseReader:
         self.indicators: list[Indicator] = [ruleset.indicators[k] for k in self.ids]
         self.units = [catalogue_unit(ind.unit) or Unit("index", 1.0, "") for ind in self.indicators]
         by_alias: dict[str, list[int]] = {}
+        generic: set[tuple[str, int]] = set()  # (alias, indicator): the alias needs the economy named
         for i, ind in enumerate(self.indicators):
-            for t in [*ind.aliases.zh, *ind.aliases.en]:
-                key = _term(t)
-                if key and i not in by_alias.setdefault(key, []):
-                    by_alias[key].append(i)
+            for terms, shared in ((ind.aliases, False), (ind.generic, True)):
+                for t in [*terms.zh, *terms.en]:
+                    key = _term(t)
+                    if key and i not in by_alias.setdefault(key, []):
+                        by_alias[key].append(i)
+                    if key and shared:
+                        generic.add((key, i))
         self.by_alias = by_alias
+        self.generic = generic
         self.alias_re = re.compile(_term_pattern(by_alias)) if by_alias else None
         economy_of: dict[str, str] = {}
         for code, eco in ruleset.economies.items():
@@ -526,8 +530,9 @@ class ReleaseReader:
         candidates = self.by_alias.get(alias, [])
         if economy is not None:
             chosen = [i for i in candidates if self.indicators[i].economy == economy]
-        else:
-            chosen = candidates if len({self.indicators[i].economy for i in candidates}) == 1 else []
+        else:  # no economy named: only a name of its own (非农, ISM), not one shared (CPI, exports)
+            own = [i for i in candidates if (alias, i) not in self.generic]
+            chosen = own if len({self.indicators[i].economy for i in own}) == 1 else []
         return chosen[0] if chosen else None
 
     def read(self, norm: str, sentences: list["Sentence"]) -> list[Reading]:
@@ -817,14 +822,15 @@ def _indicator_problems(index: "RuleIndex", code_of: dict[str, str]) -> Iterator
         elif not any(ex.expect for ex in ind.examples) or all(ex.expect for ex in ind.examples):
             yield problem(code_of["examples"], index.at("indicators", key, "examples"),
                           "indicator examples need a print that gives views and one that gives none (in line)")
-        for lang in ("zh", "en"):
-            for t in getattr(ind.aliases, lang):
-                alias = (_term(t), ind.economy)
-                other = seen_alias.get(alias)
-                if other is not None and other != key:
-                    yield problem(code_of["alias"], index.at("indicators", key, "aliases", lang),
-                                  f"alias {t!r} also names indicator {other!r} of the same economy")
-                seen_alias.setdefault(alias, key)
+        for section in ("aliases", "generic"):
+            for lang in ("zh", "en"):
+                for t in getattr(getattr(ind, section), lang):
+                    alias = (_term(t), ind.economy)
+                    other = seen_alias.get(alias)
+                    if other is not None and other != key:
+                        yield problem(code_of["alias"], index.at("indicators", key, section, lang),
+                                      f"alias {t!r} also names indicator {other!r} of the same economy")
+                    seen_alias.setdefault(alias, key)
 
 
 def run_release_example(engine: Any, ruleset: "RuleSet", rule_id: str, index: int) -> Any:
