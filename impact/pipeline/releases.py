@@ -399,17 +399,60 @@ def _term(term: str) -> str:
     return unicodedata.normalize("NFKC", term).lower().strip()
 
 
-def _term_pattern(terms: Iterable[str]) -> str:
-    """An alternation of terms, longest first; ASCII word ends only at word boundaries."""
-    parts = []
-    for t in sorted(set(terms), key=lambda t: (-len(t), t)):
-        p = re.escape(t)
-        if re.match(r"[a-z0-9]", t):
-            p = r"(?<![a-z0-9])" + p
-        if re.search(r"[a-z0-9.]$", t):
-            p += r"(?![a-z0-9])"
-        parts.append(p)
-    return "|".join(parts) if parts else r"(?!x)x"
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A term found in the normalised text (the parts of a regex match the reader uses)."""
+
+    begin: int
+    finish: int
+    text: str
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+    def span(self) -> tuple[int, int]:
+        return self.begin, self.finish
+
+    def group(self, _: int = 0) -> str:
+        return self.text
+
+
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+class TermScanner:
+    """Terms found in one pass (an Aho-Corasick automaton, as the engine's matcher), leftmost-longest
+    and without overlaps; a term that starts or ends with a letter or digit only on word bounds."""
+
+    def __init__(self, terms: Iterable[str]):
+        import ahocorasick_rs
+
+        self.terms = sorted(set(terms))
+        self._automaton = ahocorasick_rs.AhoCorasick(self.terms) if self.terms else None
+
+    def scan(self, norm: str) -> list[Hit]:
+        if self._automaton is None:
+            return []
+        n, terms, word = len(norm), self.terms, _WORD
+        found = []
+        for tid, s, e in self._automaton.find_matches_as_indexes(norm, overlapping=True):
+            t = terms[tid]
+            if t[0] in word and s > 0 and norm[s - 1] in word:
+                continue
+            if t[-1] in word and e < n and norm[e] in word:
+                continue
+            found.append((s, -e, t))
+        found.sort()
+        out: list[Hit] = []
+        last = -1
+        for s, neg_e, t in found:
+            if s >= last:
+                out.append(Hit(s, -neg_e, t))
+                last = -neg_e
+        return out
 
 
 @dataclass(frozen=True)
@@ -491,13 +534,13 @@ class ReleaseReader:
                         generic.add((key, i))
         self.by_alias = by_alias
         self.generic = generic
-        self.alias_re = re.compile(_term_pattern(by_alias)) if by_alias else None
+        self.aliases = TermScanner(by_alias)
         economy_of: dict[str, str] = {}
         for code, eco in ruleset.economies.items():
             for t in [*eco.names.zh, *eco.names.en]:
                 economy_of.setdefault(_term(t), code)
         self.economy_of = economy_of
-        self.economy_re = re.compile(_term_pattern(economy_of)) if economy_of else None
+        self.economies = TermScanner(economy_of)
 
     def rules(self) -> list[Rule]:
         """Stand-ins for the indicators among an engine's rules: what evidence and traces cite."""
@@ -515,16 +558,13 @@ class ReleaseReader:
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def _economy(self, norm: str, sentence: "Sentence", a: int, b: int, floor: int) -> str | None:
-        if self.economy_re is None:
-            return None
-        before = None
-        for m in self.economy_re.finditer(norm, max(sentence.start, floor, a - ECONOMY_BEFORE), a):
-            before = m
-        if before is not None:
-            return self.economy_of[before.group(0)]
-        after = self.economy_re.search(norm, b, min(sentence.end, b + ECONOMY_AFTER))
-        return self.economy_of[after.group(0)] if after is not None else None
+    def _economy(self, named: list[Hit], sentence: "Sentence", a: int, b: int, floor: int) -> str | None:
+        lo = max(sentence.start, floor, a - ECONOMY_BEFORE)
+        before = [h for h in named if lo <= h.begin and h.finish <= a]
+        if before:
+            return self.economy_of[before[-1].text]
+        after = [h for h in named if b <= h.begin and h.finish <= min(sentence.end, b + ECONOMY_AFTER)]
+        return self.economy_of[after[0].text] if after else None
 
     def _choose(self, alias: str, economy: str | None) -> int | None:
         candidates = self.by_alias.get(alias, [])
@@ -537,16 +577,16 @@ class ReleaseReader:
 
     def read(self, norm: str, sentences: list["Sentence"]) -> list[Reading]:
         """Every release read in the document."""
-        if self.alias_re is None:
-            return []
         readings: list[Reading] = []
-        matches = list(self.alias_re.finditer(norm))
+        matches = self.aliases.scan(norm)
         if not matches:
             return readings
         import bisect
 
+        named = self.economies.scan(norm)
+
         starts = [s.start for s in sentences]
-        per_sentence: dict[int, list[re.Match]] = {}
+        per_sentence: dict[int, list[Hit]] = {}
         for m in matches:
             k = bisect.bisect_right(starts, m.start()) - 1
             if k >= 0 and m.end() <= sentences[k].end:
@@ -557,22 +597,24 @@ class ReleaseReader:
             best: dict[int, Reading] = {}  # one reading per release and sentence: the most complete
             for j, m in enumerate(found):
                 seg_end = found[j + 1].start() if j + 1 < len(found) else sentence.end
-                economy = self._economy(norm, sentence, m.start(), m.end(), floor)
+                economy = self._economy(named, sentence, m.start(), m.end(), floor)
                 floor = m.end()
                 chosen = self._choose(m.group(0), economy)
                 if chosen is None:
                     continue
-                reading = self._read_one(norm, k, sentence, m, seg_end, chosen)
+                reading = self._read_one(norm, k, sentence, m, seg_end, chosen, matches)
                 if reading is not None and (chosen not in best or _completeness(reading) > _completeness(best[chosen])):
                     best[chosen] = reading
             readings.extend(sorted(best.values(), key=lambda r: r.alias))
         return readings
 
-    def _read_one(self, norm: str, k: int, sentence: "Sentence", m: re.Match, seg_end: int, i: int) -> Reading | None:
+    def _read_one(
+        self, norm: str, k: int, sentence: "Sentence", m: Hit, seg_end: int, i: int, matches: list[Hit]
+    ) -> Reading | None:
         ind, key, cat = self.indicators[i], self.ids[i], self.units[i]
         a = m.end()
         # a repeated alias of the same release in the segment is a name, not numbers
-        names = [x.span() for x in self.alias_re.finditer(norm, a, seg_end)]
+        names = [x.span() for x in matches if a <= x.begin and x.finish <= seg_end]
         found = quantities(norm, a, seg_end, names)
         roles = assign_roles(norm, a, seg_end, found)
         words = [w for w in comparison_words(norm, a, seg_end) if not any(s <= w.start < e for s, e in names)]
