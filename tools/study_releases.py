@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--rules", default="rules")
     parser.add_argument("--close-time", default="15:00")
     parser.add_argument("--tz", default="Asia/Shanghai")
+    parser.add_argument("--asset", default="gold", help="the asset of the daily study (the 15-minute move is gold's)")
     args = parser.parse_args()
     engine = Engine(load_ruleset(args.rules))
     with open(args.path, encoding="utf-8") as handle:
@@ -60,7 +61,7 @@ def main() -> None:
     evidence = engine.evaluate_frame(frame, per="evidence")
     evidence = evidence[evidence["rule"].str.startswith("release.")].copy()
     evidence["rule"] = "release.* (pooled)"
-    table = event_study(evidence, read_prices(args.prices), "gold", horizons=[0, 1, 5],
+    table = event_study(evidence, read_prices(args.prices), args.asset, horizons=[0, 1, 5],
                         close_time=args.close_time, tz=args.tz)
     cols = ["rule", "horizon", "n", "bullish", "bearish", "hit_rate", "base_rate", "p_value", "mean_return", "base_return"]
     print(table[table["rule"] != "ALL"][cols].to_string(index=False))
