@@ -219,6 +219,13 @@ def test_another_economy_or_an_unnamed_shared_alias_is_no_release(engine):
     assert release_votes(engine, "中国8月CPI年率 0.8%，预期0.4%。")[0] == METALS_UP  # the economy decides
 
 
+def test_a_hedged_or_conditional_comparison_is_no_release(engine):
+    assert release_votes(engine, "分析师称，美国非农数据可能好于预期。")[0] == {}
+    assert release_votes(engine, "If U.S. payrolls beat expectations, the dollar could rally.")[0] == {}
+    assert release_votes(engine, "美国5月零售销售好于预期。")[0] == USD_UP
+    assert release_votes(engine, "U.S. retail sales in May beat expectations.")[0] == USD_UP
+
+
 def test_numbers_that_contradict_the_words_are_not_trusted(engine):
     [r] = readings(engine, "美国3月季调后非农就业人口 23万人，低于市场预期的18万人。")
     assert r.side is None and "contradict" in r.note

@@ -70,7 +70,8 @@ WORDS_STRONG = 0.7  # ... with an intensifier (大幅高于预期, far above exp
 WORDS_SLIGHT = 0.35  # ... with a softener (略高于预期, slightly above expectations)
 SLIGHT, FAR = 0.5, 1.5  # |scaled surprise| below SLIGHT: slightly above or below; FAR and more: far
 MAX_DIGITS = 15  # a print with more significant digits is malformed (a float holds about 15)
-MARKER_REACH = 32  # characters before a number where the word giving its role (预期, expected) is looked for
+MARKER_REACH = 32  # characters before a number where the word giving its role (expected) is looked for
+MARKER_REACH_ZH = 10  # ... in Chinese (预期)
 ECONOMY_BEFORE = 30  # characters before an alias where its economy is looked for
 ECONOMY_AFTER = 16  # ... and after it ("payrolls in the U.S.")
 
@@ -278,6 +279,9 @@ def _signed(norm: str, q: Quantity, left: str) -> Quantity:
     return q
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
 def _last(pattern: re.Pattern, text: str) -> int:
     """End of the last match of ``pattern`` in ``text`` (-1 if none): the marker nearest the number."""
     last = -1
@@ -302,7 +306,9 @@ def assign_roles(norm: str, seg_start: int, seg_end: int, found: list[Quantity])
     for k, q in enumerate(found):
         left = norm[(found[k - 1].end if k else seg_start):q.start]
         q = _signed(norm, q, left)
-        left = left[-MARKER_REACH:]
+        # the word giving a number its role stands next to it in Chinese (市场预期的11万), a few
+        # words before it in English (economists had forecast payrolls rising 110,000)
+        left = left[-(MARKER_REACH_ZH if _CJK.search(left[-MARKER_REACH_ZH:]) else MARKER_REACH):]
         right = norm[q.end:(found[k + 1].start if k + 1 < len(found) else seg_end)][:40]
         c, p, r = _last(_CONSENSUS_LEFT, left), _last(_PREVIOUS_LEFT, left), _last(_REVISED_LEFT, left)
         if _CONSENSUS_RIGHT.match(right):
@@ -397,6 +403,9 @@ _MEANING = {
 
 def _term(term: str) -> str:
     return unicodedata.normalize("NFKC", term).lower().strip()
+
+
+_NOT_UNSURE = frozenset({"预期", "预计", "may", "seen", "待定", "重点关注"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,6 +550,15 @@ class ReleaseReader:
                 economy_of.setdefault(_term(t), code)
         self.economy_of = economy_of
         self.economies = TermScanner(economy_of)
+        # a comparison in words after a hedge or a condition (可能好于预期, if payrolls beat expectations)
+        # is an expectation about a release, not its result: the rule set's own modifier lexicons,
+        # less the words every release uses (预期) or that are months (may)
+        unsure = []
+        for name in ("hedge", "conditional"):
+            lexicon = ruleset.lexicons.get(name)
+            if lexicon is not None:
+                unsure += [_term(t) for t in [*lexicon.zh, *lexicon.en] if not t.startswith("@")]
+        self.unsure = TermScanner(t for t in unsure if t and t not in _NOT_UNSURE)
 
     def rules(self) -> list[Rule]:
         """Stand-ins for the indicators among an engine's rules: what evidence and traces cite."""
@@ -664,7 +682,10 @@ class ReleaseReader:
                 side = "upside" if scaled > 0 else "downside"
                 factor = min(1.0, 0.4 + 0.3 * abs(scaled))
         elif said is not None:
-            if word_sign is None:
+            unsure = [h.text for h in self.unsure.scan(norm[sentence.start:said.start])]
+            if unsure:
+                note = f"a comparison after '{unsure[-1]}': an expectation about the release, not its result"
+            elif word_sign is None:
                 note = f"'{norm[said.start:said.end]}' says nothing about the level of this release"
             elif word_sign == 0:
                 note = "in line with consensus (in words): no view"
