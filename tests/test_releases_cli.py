@@ -129,3 +129,15 @@ def test_lint_reports_a_broken_indicator_located(tmp_path):
     out = impact("rules", "lint", str(folder))
     assert out.returncode == 1
     assert "E320 unknown economy 'china'" in out.stdout.decode()
+
+
+def test_explain_rule_names_a_release_and_traces_its_reading():
+    text = "美国7月失业率 4.5%，预期4.2%。".encode()
+    out = impact("explain", "-", "--rules", str(RULES), "--rule", "release.us_unemployment_rate", "--format", "json",
+                 input=text)
+    assert out.returncode == 0, out.stderr
+    [reading] = json.loads(out.stdout)["releases"]
+    assert reading["rule"] == "release.us_unemployment_rate" and reading["side"] == "upside"
+    assert "surprise 0.3 pp = +3 typical" in reading["text"]
+    wrong = impact("explain", "-", "--rules", str(RULES), "--rule", "release.us_unemployment", input=text)
+    assert wrong.returncode == 2 and "did you mean 'release.us_unemployment_rate'" in wrong.stderr.decode()

@@ -920,7 +920,8 @@ def reading_text(r: Reading) -> str:
         parts.append(f"previous {_fmt(r.previous, r.unit)}"
                      + (f" (revised from {_fmt(r.revised_from, r.unit)})" if r.revised_from is not None else ""))
     if r.scaled is not None:
-        parts.append(f"surprise {_fmt(r.surprise, r.unit)} = {r.scaled:+g} typical")
+        surprise = _fmt(r.surprise, "") + " pp" if r.unit == "%" else _fmt(r.surprise, r.unit)
+        parts.append(f"surprise {surprise} = {r.scaled:+g} typical")
     if r.words is not None:
         parts.append(f"words: {r.words}")
     verdict = f"{r.side} views x {r.factor:g}" if r.side else "no view"
