@@ -400,3 +400,15 @@ indicators:
 
     results = list(run_examples(eng, eng.ruleset))
     assert [r.passed for r in results] == [True, True]
+
+
+def test_a_report_with_releases_round_trips_and_the_engine_pickles(engine):
+    import pickle
+
+    from impact.report import Report
+
+    data = engine.evaluate("美国7月季调后非农就业人口 7.3万人，预期11万人，前值由14.7万人修正为1.4万人。").to_dict()
+    assert Report.model_validate(data).to_dict() == data
+    clone = pickle.loads(pickle.dumps(engine))
+    text = "US CPI came in at 3.1%, above the 3.0% forecast."
+    assert clone.evaluate(text) == engine.evaluate(text)
