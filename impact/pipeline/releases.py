@@ -47,7 +47,7 @@ import math
 import re
 import string
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from impact.schema import (
