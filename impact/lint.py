@@ -644,7 +644,7 @@ class IndicatorError(Validator):
 
 
 class IndicatorWarning(Validator):
-    code = "W412"
+    code = "W413"
     needs_every_file = True
     summary = "an indicator lacks examples both ways (a print that gives views, one in line), or shares an alias in its economy"
     bad = "examples: []"
