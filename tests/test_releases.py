@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from impact.collection import load_ruleset
+from impact.ruleset.collection import load_ruleset
 from impact.engine import Engine
 from impact.pipeline.releases import (
     BARE,
@@ -21,7 +21,7 @@ from impact.pipeline.releases import (
     quantities,
     read_unit,
 )
-from impact.text import normalise, segment
+from impact.pipeline.text import normalise, segment
 
 from conftest import RULES
 
@@ -329,7 +329,7 @@ def test_evidence_frame_has_release_columns(engine):
 
 
 def test_trace_shows_every_reading_in_line_ones_too(engine):
-    from impact.trace import trace_dict
+    from impact.explain.trace import trace_dict
 
     tr = engine.trace("美国6月失业率 4.1%，预期4.1%。美国6月ISM制造业PMI 52，预期49。")
     data = trace_dict(tr, engine)
@@ -396,7 +396,7 @@ indicators:
     eng = Engine(load_ruleset(tmp_path))
     [ev] = eng.evaluate("U.S. durable goods orders fell 2.0%, below the 0.5% forecast.").signal("gold").evidence
     assert ev.direction == "bullish" and ev.explanation == "US durable goods orders: −2% against 0.5% -> gold bullish"
-    from impact.examples import run_examples
+    from impact.authoring.examples import run_examples
 
     results = list(run_examples(eng, eng.ruleset))
     assert [r.passed for r in results] == [True, True]

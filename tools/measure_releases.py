@@ -17,9 +17,9 @@ import argparse
 import json
 import re
 
-from impact.collection import load_ruleset
+from impact.ruleset.collection import load_ruleset
 from impact.engine import Engine
-from impact.text import normalise, segment
+from impact.pipeline.text import normalise, segment
 
 CONSENSUS = re.compile(r"(?<!通胀)(?<!通胀率)(?<!月)(?:预期|预测中值|预测)(?:值|为|的)?[:：]?\s*([-+]?\d+(?:\.\d+)?)")
 ECONOMY = re.compile(r"(美国|中国|欧元区|英国|日本|德国|法国|加拿大|澳大利亚|瑞士)")

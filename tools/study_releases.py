@@ -18,10 +18,10 @@ from math import comb
 
 import pandas as pd
 
-from impact.collection import load_ruleset
+from impact.ruleset.collection import load_ruleset
 from impact.engine import Engine
-from impact.prices import read_prices
-from impact.study import event_study
+from impact.market.prices import read_prices
+from impact.market.study import event_study
 
 
 def binomial_p(k: int, n: int, p: float) -> float:

@@ -50,7 +50,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from impact.schema import (
+from impact.ruleset.schema import (
     DEFAULT_RELEASE_EXPLAIN,
     RELEASE_EXPLAIN_FIELDS,
     Indicator,
@@ -59,10 +59,11 @@ from impact.schema import (
 )
 
 if TYPE_CHECKING:
-    from impact.collection import RuleIndex, RuleSet
+    from impact.ruleset.collection import RuleSet
+    from impact.ruleset.index import RuleIndex
     from impact.errors import Problem
-    from impact.resolve import Vote
-    from impact.text import Sentence
+    from impact.pipeline.resolve import Vote
+    from impact.pipeline.text import Sentence
 
 IN_LINE = 0.25  # |scaled surprise| below this: in line with consensus, no view
 WORDS = 0.5  # strength factor of a comparison in words only (高于预期, beat expectations)
@@ -750,10 +751,9 @@ class ReleaseReader:
         self,
         readings: list[Reading],
         rule_base: int,
-        original: Callable[[int, int], tuple[int, int]],
-        text: str,
+        item_of: Callable[[int], int] | None = None,
     ) -> Iterator["Vote"]:
-        from impact.resolve import Vote, weigh
+        from impact.pipeline.resolve import Vote, weigh
 
         for r in readings:
             if r.side is None:
@@ -765,11 +765,12 @@ class ReleaseReader:
             meaning = up if r.side == "upside" else down
             for view in ind.upside if r.side == "upside" else ind.downside:
                 strength = view.strength * r.factor
+                weight, factors = weigh(strength, "inferred", ())
                 explanation = ind.explain.format(**self._fields(r, ind, meaning, view.asset, view.direction))
                 yield Vote(
                     asset=view.asset,
                     direction=view.direction,
-                    weight=round(weigh(strength, "inferred", ()), 4),
+                    weight=round(weight, 4),
                     rule_index=rule_base + i,
                     sentence=r.sentence,
                     trigger=r.alias,
@@ -780,6 +781,9 @@ class ReleaseReader:
                     explanation=explanation,
                     horizon=view.horizon,
                     basis="inferred",
+                    factors=factors,
+                    item=item_of(r.sentence) if item_of is not None else -1,
+                    strength=strength,
                     release=r.release(),
                 )
 
@@ -839,7 +843,7 @@ def indicator_problems(index: "RuleIndex", code_of: dict[str, str], only: str) -
 
 def _indicator_problems(index: "RuleIndex", code_of: dict[str, str]) -> Iterator["Problem"]:
     from impact.errors import Problem
-    from impact.loader import suggest
+    from impact.ruleset.loader import suggest
 
     def problem(code: str, where: Any, message: str) -> Problem:
         code = code or "-"
@@ -898,7 +902,7 @@ def _indicator_problems(index: "RuleIndex", code_of: dict[str, str]) -> Iterator
 
 def run_release_example(engine: Any, ruleset: "RuleSet", rule_id: str, index: int) -> Any:
     """One indicator example as a rule example (``impact rules test``)."""
-    from impact.examples import ExampleResult, rule_views
+    from impact.authoring.examples import ExampleResult, rule_views
 
     key = rule_id.removeprefix("release.")
     ind = ruleset.indicators[key]
