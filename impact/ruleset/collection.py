@@ -184,7 +184,7 @@ def check_ruleset(path: str | Path | None = None, enable: Iterable[str] = ()) ->
         indicators=index.indicators,
     )
     if index.indicators:  # releases: located like rules, under the rule id their evidence cites
-        from impact.pipeline.releases import locate_indicators
+        from impact.ruleset.releases import locate_indicators
 
         ruleset = locate_indicators(ruleset, index)
     return ruleset, problems

@@ -1,5 +1,5 @@
-"""Checks of the economic-release catalogue (``indicators`` and ``economies``; the reader is
-impact.pipeline.releases, which also holds the checks' logic)."""
+"""Checks of the economic-release catalogue (``indicators`` and ``economies``; their logic is in
+impact.ruleset.releases, the reader of releases in impact.pipeline.releases)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class IndicatorError(Check):
     good = "economy: us"
 
     def check(self, index: RuleIndex) -> Iterator[Problem]:
-        from impact.pipeline.releases import indicator_problems
+        from impact.ruleset.releases import indicator_problems
 
         codes = {**dict.fromkeys(_ERRORS, self.code), "examples": "", "alias": ""}
         yield from indicator_problems(index, codes, only=self.code)
@@ -32,7 +32,7 @@ class IndicatorWarning(Check):
     good = "examples: [{text: '美国3月失业率 4.4%，预期4.2%。', expect: {usd: bearish}}, {text: '...', expect: {}}]"
 
     def check(self, index: RuleIndex) -> Iterator[Problem]:
-        from impact.pipeline.releases import indicator_problems
+        from impact.ruleset.releases import indicator_problems
 
         codes = {**dict.fromkeys(_ERRORS, ""), "examples": self.code, "alias": self.code}
         yield from indicator_problems(index, codes, only=self.code)
