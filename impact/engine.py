@@ -17,7 +17,7 @@ from impact.pipeline.compile import Compiled
 from impact.pipeline.document import DocumentFailure, attempt, parse_published
 from impact.pipeline.facts import Fact, NearMiss
 from impact.pipeline.inference import MODES as INFERENCE_MODES
-from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span, Undecided
+from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Release, Report, Signal, Span, Undecided
 from impact.pipeline.resolve import Net, Vote, resolve, weigh
 from impact.ruleset.modifiers import vote_modifiers
 from impact.ruleset.schema import Rule
@@ -45,6 +45,7 @@ class Trace:
     votes: list[Vote]
     rules: tuple[Rule, ...]  # the rules that ran, in the order ``Vote.rule_index`` counts them
     term_uses: list[tuple[int, int, tuple[tuple, ...]]]  # per hit of ``hits``: what its term is used for
+    releases: list = ()  # economic releases read (impact.pipeline.releases.Reading), in line ones too
 
 
 class _Clock:
@@ -220,6 +221,12 @@ class Engine:
             parts.inference.run(facts, on_fire)
         if clock:
             clock.lap("infer")
+        readings = parts.releases.read(norm, sentences) if parts.releases is not None else []
+        if readings:  # economic releases: votes of their own, in the same resolution
+            item_of = item_of or _item_of(text, sentences, original)
+            votes.extend(parts.releases.votes(readings, parts.release_base, item_of))
+        if clock:
+            clock.lap("releases")
         nets = resolve(votes)
         if clock:
             clock.lap("resolve")
@@ -249,12 +256,12 @@ class Engine:
         if clock:
             clock.lap("report")
         if not trace:
-            return Trace(report, text, norm, offsets, sentences, [], facts, misses, fired, votes, (), [])
+            return Trace(report, text, norm, offsets, sentences, [], facts, misses, fired, votes, (), [], readings)
         matcher = parts.matcher
         named_hits = [(a, b, matcher.term(t)) for a, b, t in hits]
         uses = [(a, b, tuple(matcher.uses(t))) for a, b, t in hits]
         return Trace(report, text, norm, offsets, sentences, named_hits, facts, misses, fired, votes,
-                     tuple(parts.rules), uses)
+                     tuple(parts.rules), uses, readings)
 
     def evaluate_many(self, records: Iterable[dict[str, Any]]) -> Iterator[Report | dict[str, Any]]:
         """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields its
@@ -395,6 +402,7 @@ def _evidence(
                 events=list(v.events),
                 trigger=Span.from_checked(start=t0, end=t1, text=text[t0:t1]),
                 modifiers=list(v.modifiers),
+                release=None if v.release is None else Release.model_construct(**v.release),
             )
         )
     return evidence

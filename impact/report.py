@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from impact.ruleset.schema import Basis, Direction, Horizon
 
@@ -44,6 +44,29 @@ class Span(_Out):
     text: str
 
 
+class Release(_Out):
+    """The numbers of an economic release, in the unit of its actual as printed (7.3 with 万人)."""
+
+    indicator: str
+    actual: float | None
+    consensus: float | None
+    previous: float | None = Field(None, description="null when absent; the revised value when it was revised")
+    surprise: float | None = Field(description="actual - consensus")
+    unit: str
+    revised_from: float | None = Field(None, description="the previous value before its revision, when revised")
+    scaled_surprise: float | None = Field(None, description="surprise / the indicator's typical surprise")
+    words: str | None = Field(None, description="the comparison stated in words: up, down, good, bad, inline")
+
+    @model_serializer(mode="wrap")
+    def _core_and_set_extras(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # the six fields of the contract always; the others only when they say something
+        out = handler(self)
+        for name in ("revised_from", "scaled_surprise", "words"):
+            if out.get(name, 0) is None:
+                del out[name]
+        return out
+
+
 class Evidence(_Out):
     """One rule hit behind a signal, with its own direction and the sentence it cites."""
 
@@ -62,6 +85,15 @@ class Evidence(_Out):
     events: list[str]
     trigger: Span
     modifiers: list[str] = Field(default_factory=list, description="hedged, negated, future, contrast, ...")
+    release: Release | None = Field(None, description="evidence read from an economic release: its numbers")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_release(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # only evidence read from an economic release carries the field
+        out = handler(self)
+        if out.get("release", 0) is None:
+            del out["release"]
+        return out
 
 
 class Signal(_Out):

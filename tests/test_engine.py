@@ -33,9 +33,9 @@ def test_engine_is_immutable_and_pickles_small(engine):
     clone = pickle.loads(blob)
     text = article("base-metals-views-zh")
     assert clone.evaluate(text) == engine.evaluate(text)
-    # the rule set travels whole (lexicons, descriptions, examples): a bound that grows with the pack's
-    # documented vocabulary, still far below what a pickled automaton or cache would add
-    assert len(blob) < 400_000
+    # the rule set travels whole (lexicons, descriptions, examples, the economic-release catalogue): what a
+    # worker process receives once, not per document; a bound that grows with the pack's documented vocabulary
+    assert len(blob) < 500_000
 
 
 

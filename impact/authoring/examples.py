@@ -82,6 +82,8 @@ def rule_views(engine: Any, rule_id: str, text: str) -> dict[str, str]:
 
 
 def run_example(engine: Any, ruleset: RuleSet, rule_id: str, index: int) -> ExampleResult:
+    if rule_id.startswith("release.") and rule_id.removeprefix("release.") in ruleset.indicators:
+        return _run_release_example(engine, ruleset, rule_id, index)  # an economic release's example
     rule = ruleset.rule(rule_id)
     example = rule.examples[index]
     where = ruleset.example_where.get((rule.id, index), ruleset.rule_where[rule.id])
@@ -96,3 +98,19 @@ def run_examples(engine: Any, ruleset: RuleSet, rule_ids: set[str] | None = None
             continue
         for i in range(len(rule.examples)):
             yield run_example(engine, ruleset, rule.id, i)
+    for key, indicator in ruleset.indicators.items():  # economic releases: examples like a rule's
+        rule_id = indicator.rule_id(key)
+        if rule_ids is None or rule_id in rule_ids:
+            for i in range(len(indicator.examples)):
+                yield run_example(engine, ruleset, rule_id, i)
+
+
+def _run_release_example(engine: Any, ruleset: RuleSet, rule_id: str, index: int) -> ExampleResult:
+    """One example of an indicator of the release catalogue, run like a rule's (``release.<id>``)."""
+    key = rule_id.removeprefix("release.")
+    ind = ruleset.indicators[key]
+    example = ind.examples[index]
+    where = ruleset.example_where.get((rule_id, index), ruleset.rule_where.get(rule_id))
+    skipped = f"indicator is {ind.status}" if ind.status in ("disabled", "deprecated") else None
+    got = rule_views(engine, rule_id, example.text) if skipped is None else {}
+    return ExampleResult(rule_id, index, example.text, dict(example.expect), got, where, skipped)

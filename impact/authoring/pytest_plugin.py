@@ -91,6 +91,9 @@ def _load(config: pytest.Config, folder: Path) -> Any:
             by_file: dict[Path, list[str]] = {}
             for rule in engine.ruleset.rules:
                 by_file.setdefault(Path(engine.ruleset.rule_where[rule.id].path).resolve(), []).append(rule.id)
+            for key, indicator in engine.ruleset.indicators.items():  # economic releases, as rules
+                rule_id = indicator.rule_id(key)
+                by_file.setdefault(Path(engine.ruleset.rule_where[rule_id].path).resolve(), []).append(rule_id)
             loaded[folder] = (engine, engine.ruleset, by_file)
         except RuleError as exc:
             loaded[folder] = exc
@@ -120,7 +123,9 @@ class RuleFileCollector(pytest.File):
             return
         _, ruleset, by_file = loaded
         for rule_id in by_file.get(here, []):
-            for i in range(len(ruleset.rule(rule_id).examples)):
+            key = rule_id.removeprefix("release.")
+            examples = ruleset.indicators[key].examples if key in ruleset.indicators else ruleset.rule(rule_id).examples
+            for i in range(len(examples)):
                 yield ExampleItem.from_parent(self, name=f"{rule_id}[{i}]", rule_id=rule_id, index=i)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]

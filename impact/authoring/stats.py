@@ -335,7 +335,8 @@ def corpus_stats(
     """
     ruleset = engine.ruleset
     scorer = NaiveBaseline(ruleset) if baseline else (lambda text: engine_result(engine, text, min_score))
-    rule_ids = ["naive.baseline"] if baseline else [r.id for r in ruleset.active_rules]
+    rule_ids = ["naive.baseline"] if baseline else [r.id for r in ruleset.active_rules] + [
+        i.rule_id(k) for k, i in ruleset.indicators.items() if i.status not in ("disabled", "deprecated")]  # releases
     all_assets = list(ruleset.assets)
     asset_of = asset_resolver(engine)
 

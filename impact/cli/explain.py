@@ -57,7 +57,8 @@ def explain(
         from impact.explain.trace import render_trace, trace_dict
 
         if rule:
-            known = [r.id for r in engine.ruleset.rules]
+            known = [r.id for r in engine.ruleset.rules] + [  # economic releases: release.<indicator>
+                i.rule_id(k) for k, i in engine.ruleset.indicators.items()]
             for rule_id in rule:
                 if rule_id not in known:
                     from impact.cli.common import fail

@@ -103,11 +103,14 @@ def test(
         engine = authoring_engine(target.parent)
         here = target.parent / target.name
         in_file = {r.id for r in engine.ruleset.rules if Path(engine.ruleset.rule_where[r.id].path) == here}
+        in_file |= {i.rule_id(k) for k, i in engine.ruleset.indicators.items()
+                    if Path(engine.ruleset.rule_where[i.rule_id(k)].path) == here}  # economic releases
         wanted = in_file & wanted if wanted else in_file
     else:
         engine = authoring_engine(path)
     if rule:
-        unknown = sorted(set(rule) - {r.id for r in engine.ruleset.rules})
+        known = {r.id for r in engine.ruleset.rules} | {i.rule_id(k) for k, i in engine.ruleset.indicators.items()}
+        unknown = sorted(set(rule) - known)
         if unknown:
             from impact.cli.common import fail
             from impact.ruleset.loader import suggest

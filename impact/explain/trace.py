@@ -24,6 +24,12 @@ from impact.pipeline.resolve import DOMINANCE
 from impact.ruleset.modifiers import ASSERTED, vote_modifiers
 from impact.ruleset.collection import RuleSet
 from impact.ruleset.schema import Rule, expand_terms
+from impact.pipeline.releases import release_trace, release_why
+
+
+def _is_release(engine: Engine, rule_id: str) -> bool:
+    """release.<indicator>: the votes of an economic release (impact.pipeline.releases)."""
+    return rule_id.startswith("release.") and rule_id.removeprefix("release.") in engine.ruleset.indicators
 
 
 
@@ -58,11 +64,13 @@ def trace_dict(tr: Trace, engine: Engine, rules: Collection[str] | None = None) 
         "fired": [{"rule": rule, "facts": ids} for rule, ids in tr.fired],
         "rules": [
             _rule_trace(tr, rule, terms_by_event, orig, fact, engine.ruleset)
-            for rule in (engine.ruleset.active_rules if rules is None else [engine.ruleset.rule(r) for r in rules])
+            for rule in (engine.ruleset.active_rules if rules is None
+                         else [engine.ruleset.rule(r) for r in rules if not _is_release(engine, r)])
             if rules is not None or any(ref.event in terms_by_event for ref in rule.when.refs())
         ],
         "not_fired": _not_fired(tr, engine),
         "weighing": _weighing(tr, engine),
+        "releases": [release_trace(r, orig, engine.ruleset) for r in tr.releases],  # impact.pipeline.releases
     }
 
 
@@ -236,6 +244,8 @@ def _weighing(tr: Trace, engine: Engine) -> list[dict[str, Any]]:
 def why_not(engine: Engine, rule_id: str, text: str) -> str:
     """One line on what rule ``rule_id`` made of ``text``: what it fired on, or what failed."""
     tr = engine.trace(text)
+    if _is_release(engine, rule_id):
+        return release_why(tr, rule_id.removeprefix("release."))
     terms_by_event, _ = _term_uses(tr, engine)
     rule = engine.ruleset.rule(rule_id)
 
@@ -289,6 +299,8 @@ def render_trace(tr: Trace, engine: Engine, console: Console, rules: Collection[
             for r in quiet
         )
         console.print(Text(f"no trigger in the text, only condition (all) or veto (none) terms: {listed}", style="dim"))
+    for r in data["releases"]:
+        console.print(Text(f"release {r['indicator']}: {r['text']}", style="cyan"))
     if data["modifiers"]:
         mods = ", ".join(f"{m['text']} ({m['lexicon']})" for m in data["modifiers"])
         console.print(Text(f"modifier terms in the text: {mods}", style="dim"))

@@ -24,7 +24,9 @@ net_direction and net_score (the signal the hit belongs to; for the evidence of 
 asset, one with no call, net_direction is empty and net_score the lean), rule, direction (the hit's own),
 weight (float64), counted (boolean), basis, horizon, start and end (Int64 offsets into the input
 text: ``text[start:end] == sentence``), sentence, trigger (the matched text), explanation,
-modifiers (comma-separated: hedged, negated, future, ...), ruleset, error.
+modifiers (comma-separated: hedged, negated, future, ...), ruleset, error, and for evidence read from
+an economic release its numbers (empty otherwise): release_indicator, release_actual, release_consensus,
+release_previous, release_surprise (float64, in the unit of the actual as printed) and release_unit.
 
 A document without signals gives no row; a document that could not be evaluated gives one row
 with ``error`` set and the other fields empty. An empty frame in gives an empty frame out with
@@ -76,6 +78,13 @@ EVIDENCE_COLUMNS = {
     "modifiers": "string",
     "ruleset": "string",
     "error": "string",
+    # economic releases (impact.pipeline.releases): empty for other evidence
+    "release_indicator": "string",
+    "release_actual": "float64",
+    "release_consensus": "float64",
+    "release_previous": "float64",
+    "release_surprise": "float64",
+    "release_unit": "string",
 }
 
 
@@ -202,7 +211,14 @@ def _rows(
                 "modifiers": ",".join(ev.modifiers),
                 "ruleset": ruleset,
                 "error": None,
+                **_release_columns(getattr(ev, "release", None)),
             }
+
+
+def _release_columns(release: Any) -> dict[str, Any]:
+    """The release_* columns of one evidence (None for evidence not read from a release)."""
+    names = ("indicator", "actual", "consensus", "previous", "surprise", "unit")
+    return {f"release_{n}": None if release is None else getattr(release, n) for n in names}
 
 
 def _none_if_missing(value: Any) -> Any:

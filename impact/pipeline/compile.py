@@ -23,3 +23,13 @@ class Compiled:
         self.weights: list[list[dict[tuple[str, ...], tuple[float, tuple[tuple[str, float], ...]]]]] = [
             [{} for _ in rule.then] for rule in self.rules
         ]
+        # economic releases: the catalogue's indicators stand after the rules, as rules their votes cite
+        self.releases = None
+        self.release_base = len(self.rules)
+        if ruleset.indicators:
+            from impact.pipeline.releases import ReleaseReader
+
+            self.releases = ReleaseReader(ruleset)
+            stand_ins = self.releases.rules()
+            self.rules += stand_ins
+            self.rationales += [rule.rationale.strip() for rule in stand_ins]

@@ -80,6 +80,7 @@ class Vote:
     factors: tuple[tuple[str, float], ...] = ()  # what the weight is the product of, as ``weigh`` used them
     item: int = -1  # the digest item its sentence belongs to (-1: the text is no digest)
     strength: float | None = None  # the view's strength, to weigh it again without a contrast
+    release: dict | None = None  # a vote read from an economic release: its numbers (impact.pipeline.releases)
 
     def set_aside(self, why: str) -> None:
         self.counted = False

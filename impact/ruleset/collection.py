@@ -15,7 +15,7 @@ from impact.ruleset.checks import run_checks
 from impact.ruleset.index import RuleIndex, Where, where_of
 from impact.ruleset.loader import load_rule_file, locate
 from impact.ruleset.problems import problem
-from impact.ruleset.schema import Asset, Event, Lexicon, Rule, RuleFile
+from impact.ruleset.schema import Asset, Economy, Event, Indicator, Lexicon, Rule, RuleFile
 from impact.ruleset.terms import term_key
 
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -55,9 +55,13 @@ class RuleSet:
     example_where: dict[tuple[str, int], Where] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
     root: str = ""  # the folder (or file) as it was given: every location's path starts with it
+    # economic releases (impact.pipeline.releases); their examples' locations are in example_where
+    # under the id their evidence cites (release.<indicator>)
+    economies: dict[str, Economy] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("assets", "lexicons", "events", "rule_where", "example_where"):
+        for name in ("assets", "lexicons", "events", "rule_where", "example_where", "economies", "indicators"):
             value = getattr(self, name)
             if not isinstance(value, ReadOnlyDict):
                 object.__setattr__(self, name, ReadOnlyDict(value))
@@ -176,7 +180,13 @@ def check_ruleset(path: str | Path | None = None, enable: Iterable[str] = ()) ->
         },
         warnings=tuple(p for p in problems if p.severity == "warning"),
         root=str(root),
+        economies=index.economies,
+        indicators=index.indicators,
     )
+    if index.indicators:  # releases: located like rules, under the rule id their evidence cites
+        from impact.ruleset.releases import locate_indicators
+
+        ruleset = locate_indicators(ruleset, index)
     return ruleset, problems
 
 
@@ -201,6 +211,9 @@ def _items(root: yaml.Node | None, section: str) -> tuple[dict[str, tuple[yaml.N
     return {}, []
 
 
+_SINGULAR = {"economies": "economy"}
+
+
 def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[Problem]) -> RuleIndex:
     """Merge the files' sections; a second definition of an id is E301 and is not merged."""
     index = RuleIndex()
@@ -209,6 +222,8 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[
             ("assets", model.assets, index.assets),
             ("lexicons", model.lexicons, index.lexicons),
             ("events", model.events, index.events),
+            ("economies", model.economies, index.economies),
+            ("indicators", model.indicators, index.indicators),
         ):
             located, _ = _items(node, section)
             for key, value in items.items():
@@ -217,7 +232,7 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[
                 if (section, key) in index.nodes:
                     first = index.at(section, key, on_key=True)
                     problems.append(problem("defined-twice", w.path, w.line, w.col,
-                                            f"{section[:-1]} {key!r} is already defined at {first.path}:{first.line}"))
+                                            f"{_SINGULAR.get(section, section[:-1])} {key!r} is already defined at {first.path}:{first.line}"))
                     continue
                 target[key] = value  # type: ignore[index]
                 index.nodes[(section, key)] = (path, value_node, key_node)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from impact.ruleset.loader import locate
-from impact.ruleset.schema import Asset, Event, Lexicon, Rule
+from impact.ruleset.schema import Asset, Economy, Event, Indicator, Lexicon, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,8 @@ class RuleIndex:
     lexicons: dict[str, Lexicon] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+    economies: dict[str, Economy] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
     # (kind, key) -> (path, the item's node, its key node): located once, so lookups stay O(depth)
     nodes: dict[tuple[str, str], tuple[str, yaml.Node | None, yaml.Node | None]] = field(default_factory=dict)
 

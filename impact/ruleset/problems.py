@@ -44,6 +44,7 @@ CATALOGUE: tuple[Code, ...] = (
     Code("E307", "unknown-asset", "an event or a view names an asset no file declares"),
     Code("E308", "example-asset-undeclared", "an example expects a view on an asset no file declares"),
     Code("E309", "lexicon-cycle", "lexicons reference each other in a cycle (`@a` inside b, `@b` inside a); a lexicon may use another lexicon otherwise"),
+    Code("E320", "indicator-error", "an indicator names an unknown economy, asset or unit, has a malformed explain template, or its rule id (release.<id>) is a rule's"),
     Code("W401", "no-examples", "a rule has no examples, so nothing tests it"),
     Code("W402", "unused-event", "an event is defined but no rule uses it"),
     Code("W403", "no-positive-example", "a rule has examples but none where it fires"),
@@ -56,6 +57,7 @@ CATALOGUE: tuple[Code, ...] = (
     Code("W410", "subject-options-without-subject", "an event sets `assets` or `subject_side` without `subject: required`: they do nothing"),
     Code("W411", "others-options-without-others", "a view sets `exclude` or `fallback` but its asset is not '{others}': they do nothing"),
     Code("W412", "wildcard-matches-common-words", "an English wildcard term also matches common words outside its family (`eas*`: east, eastern)"),
+    Code("W413", "indicator-examples", "an indicator lacks examples both ways (a print that gives views, one in line), or shares an alias in its economy"),
 )
 
 BY_CODE: dict[str, Code] = {c.code: c for c in CATALOGUE}

@@ -1,12 +1,15 @@
 """The rule language: pydantic models of one rule file, strict, unknown keys refused.
 
-A rule file may hold any of four sections; a rule folder is the union of its files:
+A rule file may hold any of six sections; a rule folder is the union of its files:
 
-* ``assets``   - canonical asset ids with their names in each language;
-* ``lexicons`` - shared term lists: the modifier lexicons (negation, hedge, ...) and any
-                 list that events reference as ``@name``;
-* ``events``   - what happened in a sentence (trigger terms plus conditions);
-* ``rules``    - impact rules: one or several events -> views on assets, with examples.
+* ``assets``     - canonical asset ids with their names in each language;
+* ``lexicons``   - shared term lists: the modifier lexicons (negation, hedge, ...) and any
+                   list that events reference as ``@name``;
+* ``events``     - what happened in a sentence (trigger terms plus conditions);
+* ``rules``      - impact rules: one or several events -> views on assets, with examples;
+* ``economies``  - the economies economic releases belong to, with their names (美国, US);
+* ``indicators`` - the catalogue of economic releases (non-farm payrolls, CPI, ...): what a print
+                   above or below consensus means for each asset (read by impact.pipeline.releases).
 
 ``impact rules schema`` prints the JSON Schema generated from these models.
 """
@@ -221,6 +224,89 @@ class Rule(_Strict):
     examples: list[Example] = Field(default_factory=list)
 
 
+# -- economic releases (impact.pipeline.releases reads them) ------------------------------------
+
+HigherMeans = Literal[
+    "stronger_growth", "weaker_growth", "stronger_labour", "looser_labour",
+    "hotter_inflation", "cooler_inflation", "tighter_policy", "looser_policy", "more_credit",
+]
+RELEASE_EXPLAIN_FIELDS = (
+    "asset", "direction", "indicator", "name", "reading", "meaning",
+    "actual", "consensus", "previous", "surprise", "unit", "size",
+)
+DEFAULT_RELEASE_EXPLAIN = "{reading}: {meaning} → {asset} {direction}"
+
+
+class Economy(_Strict):
+    """An economy releases belong to, and the names that say a release is its own (美国, US).
+
+    An economy named just before an indicator's alias decides whose release it is; an economy
+    without indicators (英国, Japan) makes the release no one's in the catalogue.
+    """
+
+    description: str = ""
+    names: Terms = Field(description="names of the economy as they stand before a release (美国, US, U.S.)")
+
+
+class ReleaseView(_Strict):
+    """The view one side of a surprise gives on an asset."""
+
+    asset: str = Field(description="an asset id")
+    direction: Literal["bullish", "bearish"]
+    strength: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="the strength of a large surprise (the cap); a smaller one, or words without numbers, weigh less",
+    )
+    horizon: Horizon = "short"
+
+
+class Indicator(_Strict):
+    """An economic release: how it is named, its unit, and what a surprise against consensus means.
+
+    The market moves on the surprise (actual - consensus), not on the level: the surprise is
+    divided by ``typical_surprise`` (in ``unit``), so that 0.1 pp of CPI and 50,000 jobs are
+    comparable; a print in line with consensus gives no view.
+    """
+
+    description: str
+    name: str = Field("", description="display name in explanations (US nonfarm payrolls); default: the id")
+    economy: Id = Field(description="the economy the release belongs to (a key of `economies`)")
+    aliases: Terms = Field(
+        default_factory=Terms,
+        description="names of the release of its own (非农就业人口, nonfarm payrolls, ISM): they name it even with "
+        "no economy named; the longest alias found wins",
+    )
+    generic: Terms = Field(
+        default_factory=Terms,
+        description="names other economies' releases share (CPI年率, unemployment rate, exports): they name this "
+        "release only with its economy named next to them (美国CPI年率, China's exports)",
+    )
+    unit: str = Field(
+        "", description="the unit as printed in releases ('%', '万人', 'K', '' for an index): "
+        "typical_surprise is in it, and a number printed without unit in a Chinese release is read in it",
+    )
+    typical_surprise: float = Field(gt=0, allow_inf_nan=False, description="a typical |actual - consensus|, in `unit`")
+    higher_means: HigherMeans = Field(description="what a print above consensus says about the economy")
+    upside: list[ReleaseView] = Field(default_factory=list, description="views when the print is above consensus")
+    downside: list[ReleaseView] = Field(default_factory=list, description="views when the print is below consensus")
+    rationale: str = Field(description="why each side of the surprise moves the assets, in economics, not fitted to prices")
+    explain: str = Field(DEFAULT_RELEASE_EXPLAIN, description="explanation template; fields: " + " ".join(
+        "{" + f + "}" for f in RELEASE_EXPLAIN_FIELDS))
+    status: Status = "active"
+    version: Annotated[int, BeforeValidator(_whole_number)] = Field(1, ge=1)
+    examples: list[Example] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_aliases(self) -> "Indicator":
+        if self.aliases.is_empty() and self.generic.is_empty():
+            raise ValueError("an indicator needs at least one name in `aliases` or `generic`")
+        return self
+
+    def rule_id(self, key: str) -> str:
+        """The id its evidence cites: ``release.<indicator id>``."""
+        return f"release.{key}"
+
+
 class RuleFile(_Strict):
     """One YAML file of a rule folder."""
 
@@ -228,6 +314,8 @@ class RuleFile(_Strict):
     lexicons: dict[Id, Lexicon] = _section("lexicon id -> its terms")
     events: dict[Id, Event] = _section("event id -> what happened and how it reads")
     rules: list[Rule] = Field(default_factory=list)
+    economies: dict[Id, Economy] = _section("economy id -> its names (releases)")
+    indicators: dict[Id, Indicator] = _section("indicator id -> an economic release and what its surprise means")
 
 
 EXPLAIN_FIELDS = ("asset", "direction", "trigger", "event", "events")
