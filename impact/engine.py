@@ -15,6 +15,7 @@ from impact.collection import RuleSet
 from impact.errors import ImpactError, InputError
 from impact.facts import FLAG_MODIFIERS, Fact, FactExtractor, NearMiss
 from impact.inference import MODES as INFERENCE_MODES, Inference
+from impact.pipeline.joins import resolve_backend
 from impact.matcher import Matcher
 from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span, Undecided
 from impact.resolve import Net, Vote, resolve, weigh
@@ -51,7 +52,7 @@ class _Compiled:
         self.event_index = {name: i for i, name in enumerate(ruleset.events)}
         self.matcher = Matcher(ruleset, self.event_index)
         self.extractor = FactExtractor(ruleset, self.event_index, self.matcher)
-        self.inference = Inference(self.rules, inference)
+        self.inference = Inference(self.rules, resolve_backend(inference))
         self.rationales = [rule.rationale.strip() for rule in self.rules]
         # per rule and view: modifiers -> the vote's weight, filled as they occur (a few each)
         self.weights: list[list[dict[tuple[str, ...], float]]] = [[{} for _ in rule.then] for rule in self.rules]
@@ -134,9 +135,9 @@ class Engine:
 
     __slots__ = ("_ruleset", "_inference", "_compiled", "_build_lock")
 
-    def __init__(self, ruleset: RuleSet, inference: str = "joins"):
-        if inference not in INFERENCE_MODES:
-            raise ValueError(f"inference must be one of {INFERENCE_MODES}, not {inference!r}")
+    def __init__(self, ruleset: RuleSet, inference: str = "auto"):
+        if inference != "auto" and inference not in INFERENCE_MODES:
+            raise ValueError(f"inference must be one of {('auto',) + INFERENCE_MODES}, not {inference!r}")
         try:
             self._ruleset
         except AttributeError:  # a new engine: its slots are empty
@@ -149,12 +150,14 @@ class Engine:
         object.__setattr__(self, "_build_lock", threading.Lock())
 
     @classmethod
-    def from_path(cls, path: str | Path | None = None, *, inference: str = "joins") -> "Engine":
+    def from_path(cls, path: str | Path | None = None, *, inference: str = "auto") -> "Engine":
         """Load a rule folder (default: the bundled pack). Raises RuleError with file:line:col.
 
         The validated rules are cached by the bytes of the rule files (see impact.cache).
         ``inference="durable"`` runs every rule on durable_rules instead of the joins only
-        (same results, slower; see impact.inference).
+        (same results, slower; see impact.inference); ``"python"`` runs the joins in pure Python
+        (same results; the default where durable_rules does not import, Python >= 3.13); ``"auto"``
+        reads the IMPACT_INFERENCE environment variable, else picks (impact.pipeline.joins).
         """
         from impact.cache import load_cached
 
@@ -184,6 +187,11 @@ class Engine:
     @property
     def ruleset(self) -> RuleSet:
         return self._ruleset
+
+    @property
+    def inference(self) -> str:
+        """The inference backend that runs: "joins", "durable" or "python" (impact.pipeline.joins)."""
+        return self._parts().inference.mode
 
     @property
     def ruleset_hash(self) -> str:

@@ -6,6 +6,9 @@ import os
 import sys
 
 from impact.cli.app import app, silence_stdout
+from impact.cli.version import main_options
+
+app.callback()(main_options)  # impact --version
 
 
 def main() -> None:
