@@ -328,6 +328,10 @@ def read_csv(path: str) -> Iterator[Record]:
 def read_parquet(path: str) -> Iterator[Record]:
     import pandas as pd
 
+    from impact.extras import require
+
+    require("parquet", f"reading {path} as Parquet")
+
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pandas/pyarrow raise many kinds for unreadable files
@@ -497,6 +501,9 @@ def _evaluated_csv(path: str) -> list[dict[str, Any]] | None:
 
 
 def _evaluated_parquet(path: str) -> list[dict[str, Any]] | None:
+    from impact.extras import require
+
+    require("parquet", f"reading {path} as Parquet")
     import pandas as pd
     import pyarrow.parquet as pq
 

@@ -65,6 +65,10 @@ def evaluate(
 
     if format is OutFormat.parquet and output is None:
         raise InputError("--format parquet needs --output PATH")
+    if format is OutFormat.parquet:
+        from impact.extras import require
+
+        require("parquet", "--format parquet")
     engine = Engine.from_path(rules)
     failing = FailOn.parse(fail_on, engine)
     # a long batch: the loaded rules (hundreds of thousands of objects for a large pack) leave the

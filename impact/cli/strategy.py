@@ -379,6 +379,9 @@ def timeline(
 
     from impact.engine import Engine
 
+    from impact.extras import require
+
+    require("plot", "impact timeline")  # before the batch is read: say so at once
     check_writable(out)
     engine = Engine.from_path(rules)
     asset = canonical_asset(asset, engine.ruleset)
