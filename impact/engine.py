@@ -321,11 +321,14 @@ class Engine:
         id: str = "id",
         time: str | None = "published_at",
         per: str = "signal",
+        tz: Any = None,
     ) -> "pd.DataFrame":
-        """Evaluate a DataFrame of documents; see impact.frames for the output columns."""
+        """Evaluate a DataFrame of documents; see impact.frames for the output columns.
+        ``tz`` (e.g. "Asia/Shanghai") is the zone of naive times; without it they are read as UTC
+        and a NaiveTimeWarning says so (impact.timezones)."""
         from impact.frames import evaluate_frame
 
-        return evaluate_frame(self, df, text=text, id=id, time=time, per=per)
+        return evaluate_frame(self, df, text=text, id=id, time=time, per=per, tz=tz)
 
     def __repr__(self) -> str:
         rs = self._ruleset
