@@ -42,7 +42,7 @@ def id_dtype_of(ddf: Any, id: str = "id") -> Any:
     import pandas as pd
 
     dtype = ddf[id].dtype if id in ddf.columns else ddf.index.dtype
-    return pd.StringDtype() if dtype == object else dtype
+    return pd.StringDtype() if pd.api.types.is_object_dtype(dtype) else dtype
 
 
 def cast_ids(ids: "pd.Series", dtype: Any) -> "pd.Series":

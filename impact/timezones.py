@@ -74,11 +74,12 @@ def warn_naive(values: Iterable[Any], tz: tzinfo | None) -> int:
 
 def _caller_level() -> int:
     """The stack level of the first caller outside this package (the user's line)."""
+    import inspect
     import os
-    import sys
 
     package = os.path.dirname(os.path.abspath(__file__))
-    level, frame = 1, sys._getframe(1)
+    here = inspect.currentframe()
+    level, frame = 1, here.f_back if here is not None else None
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
         frame, level = frame.f_back, level + 1
     return level

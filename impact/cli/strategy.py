@@ -147,7 +147,10 @@ def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=N
     engine = engine or Engine.from_path(rules)
     zone = time_zone(news_tz)
     good, bad = [], 0
-    warn = lambda rec: stderr().print(naive_warning_line(rec).replace("--tz", tz_option), markup=False, soft_wrap=True)
+
+    def warn(rec) -> None:
+        stderr().print(naive_warning_line(rec).replace("--tz", tz_option), markup=False, soft_wrap=True)
+
     for rec in records_in_zone(read_records(input), zone, warn):
         if rec.error is None:
             good.append({"id": rec.id, "text": rec.text, "published_at": rec.published_at})
