@@ -81,7 +81,7 @@ def mutate(data: bytes, rnd: random.Random, pool: list[bytes]) -> bytes:
 
 
 def fuzz_loader(n: int, rnd: random.Random) -> dict:
-    from impact.loader import load_rule_file
+    from impact.ruleset.loader import load_rule_file
 
     pool = [p.read_bytes() for p in sorted((ROOT / "rules").glob("*.yaml"))] + SMALL_RULE_FILES
     small = SMALL_RULE_FILES + [p[:1500] for p in pool]

@@ -28,7 +28,7 @@ from run import engine_and_scan, scan_automaton  # noqa: E402
 def texts(path: Path) -> list[str]:
     """The texts of a batch file (JSONL, CSV or Parquet, read as ``impact evaluate`` reads it);
     records that cannot be read, or hold no text, are left out."""
-    from impact.batch import read_records
+    from impact.io.records import read_records
 
     return [r.text for r in read_records(str(path)) if r.error is None and isinstance(r.text, str)]
 

@@ -82,7 +82,7 @@ def scan_automaton(engine):
     """A pyahocorasick automaton of the engine's term set (the same normalised terms it matches)."""
     import ahocorasick
 
-    terms = [t.text for t in engine._parts().matcher._terms]
+    terms = engine.compiled.matcher.terms()
     automaton = ahocorasick.Automaton()
     for i, t in enumerate(terms):
         automaton.add_word(t, i)
@@ -103,7 +103,7 @@ def engine_and_scan(engine, automaton, docs: list[str], stages: dict[str, float]
         lowered = [d.lower() for d in chunk]
         t0 = time.perf_counter()
         for d in chunk:
-            report = engine._run(d, None, None, trace=False, stages=stages).report
+            report = engine.profile(d, stages)
             t = time.perf_counter()
             report.to_json()
             evidence += sum(len(s.evidence) for s in report.signals) + sum(len(u.evidence) for u in report.undecided)
@@ -178,7 +178,7 @@ def child(rules: str, docs_file: str, naive: str | None) -> None:
             evidence += sum(len(s.evidence) for s in engine.evaluate(d).signals)
         evaluate = min(evaluate, time.perf_counter() - t0)
     out = {"load_s": load, "eval_s": evaluate, "evidence": evidence, "rules": len(engine.ruleset.rules),
-           "terms": engine._parts().matcher.term_count, "rulesets": engine._parts().inference.ruleset_count}
+           "terms": engine.compiled.matcher.term_count, "rulesets": engine.compiled.inference.ruleset_count}
     if naive:
         out.update(naive_run(engine, json.loads(Path(naive).read_text(encoding="utf-8"))))
     out["rss_mb"] = rss_mb()

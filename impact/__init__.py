@@ -14,6 +14,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
+    "DocumentFailure": "impact.pipeline.document",
     "DocumentInfo": "impact.report",
     "Engine": "impact.engine",
     "Evidence": "impact.report",
@@ -23,12 +24,12 @@ _EXPORTS = {
     "Problem": "impact.errors",
     "Report": "impact.report",
     "RuleError": "impact.errors",
-    "RuleSet": "impact.collection",
+    "RuleSet": "impact.ruleset.collection",
     "Signal": "impact.report",
     "Span": "impact.report",
     "Trace": "impact.engine",
     "Undecided": "impact.report",
-    "load_ruleset": "impact.collection",
+    "load_ruleset": "impact.ruleset.collection",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -49,7 +50,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs
-    from impact.collection import RuleSet, load_ruleset
+    from impact.ruleset.collection import RuleSet, load_ruleset
     from impact.engine import Engine, Trace
+    from impact.pipeline.document import DocumentFailure
     from impact.errors import ImpactError, InferenceError, InputError, Problem, RuleError
     from impact.report import DocumentInfo, Evidence, Report, Signal, Span, Undecided

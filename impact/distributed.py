@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from impact.frames import empty_frame
+from impact.io.frames import empty_frame
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -83,7 +83,7 @@ def evaluate_dask(
     per: str = "signal",
     client: Any = None,
 ) -> "dd.DataFrame":
-    """A lazy Dask DataFrame with the columns of :func:`impact.frames.evaluate_frame`.
+    """A lazy Dask DataFrame with the columns of :func:`impact.io.frames.evaluate_frame`.
 
     Each partition's rows keep their input order; every partition's index starts at 0, so
     ``.compute().reset_index(drop=True)`` gives exactly ``engine.evaluate_frame(df)`` for the
@@ -111,6 +111,6 @@ def matcher_builds() -> tuple[int, int]:
     that an engine was built once per worker process."""
     import os
 
-    from impact.matcher import Matcher
+    from impact.pipeline.matcher import Matcher
 
     return os.getpid(), Matcher.builds

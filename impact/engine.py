@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from impact.collection import RuleSet
-from impact.errors import ImpactError, InputError
-from impact.facts import FLAG_MODIFIERS, Fact, FactExtractor, NearMiss
-from impact.inference import MODES as INFERENCE_MODES, Inference
-from impact.pipeline.joins import resolve_backend
-from impact.matcher import Matcher
+from impact.ruleset.collection import RuleSet
+from impact.errors import InputError
+from impact.pipeline.compile import Compiled
+from impact.pipeline.document import DocumentFailure, attempt, parse_published
+from impact.pipeline.facts import Fact, NearMiss
+from impact.pipeline.inference import MODES as INFERENCE_MODES
 from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Report, Signal, Span, Undecided
-from impact.resolve import Net, Vote, resolve, weigh
-from impact.schema import Rule
-from impact.text import OffsetMap, Sentence, detect_language, normalise, segment
+from impact.pipeline.resolve import Net, Vote, resolve, weigh
+from impact.ruleset.modifiers import vote_modifiers
+from impact.ruleset.schema import Rule
+from impact.pipeline.text import OffsetMap, Sentence, detect_language, digest_items, normalise, segment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,58 +43,8 @@ class Trace:
     near_misses: list[NearMiss]
     fired: list[tuple[str, list[int]]]
     votes: list[Vote]
-
-
-class _Compiled:
-    """The parts of an engine that are rebuilt, never pickled: automaton, conditions, host."""
-
-    def __init__(self, ruleset: RuleSet, inference: str):
-        self.rules: list[Rule] = list(ruleset.active_rules)
-        self.event_index = {name: i for i, name in enumerate(ruleset.events)}
-        self.matcher = Matcher(ruleset, self.event_index)
-        self.extractor = FactExtractor(ruleset, self.event_index, self.matcher)
-        self.inference = Inference(self.rules, resolve_backend(inference))
-        self.rationales = [rule.rationale.strip() for rule in self.rules]
-        # per rule and view: modifiers -> the vote's weight, filled as they occur (a few each)
-        self.weights: list[list[dict[tuple[str, ...], float]]] = [[{} for _ in rule.then] for rule in self.rules]
-
-
-_RELATIVE_TIMES = frozenset({"now", "today", "tomorrow", "yesterday"})
-
-
-def _published(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    import numbers
-
-    import pandas as pd
-
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
-        # a bare number is no date: pandas would read 1751340660 as nanoseconds after 1970
-        if pd.isna(value):
-            return None
-        raise InputError(
-            f"published_at {value!r} is a number, not a date or time (give ISO 8601 text such as "
-            "2025-07-01T03:31:00Z; convert epoch seconds first)"
-        )
-    if isinstance(value, str) and value.strip().lower() in _RELATIVE_TIMES:
-        # pandas reads these as the clock's time: a report would depend on when it was made
-        raise InputError(f"published_at {value!r} is relative to now, not a date or time (give ISO 8601 text)")
-    try:
-        if pd.isna(value):
-            return None
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"published_at {value!r} is not a date or time: {exc}") from None
-    if ts is pd.NaT:  # the text 'NaT'
-        return None
-    utc = ts.tz_convert(timezone.utc).tz_localize(None) if ts.tzinfo is not None else ts
-    if not pd.Timestamp.min <= utc <= pd.Timestamp.max:
-        # outside what a frame's datetime column holds (1677-2262, in UTC): a typo, not news
-        raise InputError(f"published_at {value!r} is outside the years 1677 to 2262")
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(timezone.utc)
-    return ts.tz_convert(timezone.utc).isoformat().replace("+00:00", "Z")
+    rules: tuple[Rule, ...]  # the rules that ran, in the order ``Vote.rule_index`` counts them
+    term_uses: list[tuple[int, int, tuple[tuple, ...]]]  # per hit of ``hits``: what its term is used for
 
 
 class _Clock:
@@ -153,17 +104,17 @@ class Engine:
     def from_path(cls, path: str | Path | None = None, *, inference: str = "auto") -> "Engine":
         """Load a rule folder (default: the bundled pack). Raises RuleError with file:line:col.
 
-        The validated rules are cached by the bytes of the rule files (see impact.cache).
+        The validated rules are cached by the bytes of the rule files (see impact.ruleset.cache).
         ``inference="durable"`` runs every rule on durable_rules instead of the joins only
-        (same results, slower; see impact.inference); ``"python"`` runs the joins in pure Python
+        (same results, slower; see impact.pipeline.inference); ``"python"`` runs the joins in pure Python
         (same results; the default where durable_rules does not import, Python >= 3.13); ``"auto"``
         reads the IMPACT_INFERENCE environment variable, else picks (impact.pipeline.joins).
         """
-        from impact.cache import load_cached
+        from impact.ruleset.cache import load_cached
 
         with _gc_paused():
             engine = cls(load_cached(path), inference)
-            engine._parts()  # compile now, so that errors and costs show at load time
+            engine.compiled  # compile now, so that errors and costs show at load time
         return engine
 
     # -- immutability and pickling -------------------------------------------------------
@@ -174,13 +125,16 @@ class Engine:
     def __reduce__(self):
         return (Engine, (self._ruleset, self._inference))
 
-    def _parts(self) -> _Compiled:
+    @property
+    def compiled(self) -> Compiled:
+        """The parts built from the rule set (automaton, conditions, inference host), built on
+        first use and never pickled: what tools and benchmarks may look at, not change."""
         parts = self._compiled
         if parts is None:
             with self._build_lock:
                 parts = self._compiled
                 if parts is None:
-                    parts = _Compiled(self._ruleset, self._inference)
+                    parts = Compiled(self._ruleset, self._inference)
                     object.__setattr__(self, "_compiled", parts)
         return parts
 
@@ -191,7 +145,7 @@ class Engine:
     @property
     def inference(self) -> str:
         """The inference backend that runs: "joins", "durable" or "python" (impact.pipeline.joins)."""
-        return self._parts().inference.mode
+        return self.compiled.inference.mode
 
     @property
     def ruleset_hash(self) -> str:
@@ -207,6 +161,13 @@ class Engine:
         """Evaluate one document; raises InputError for input that is not text."""
         return self._run(text, doc_id, published_at, trace=False).report
 
+    def profile(
+        self, text: str, stages: dict[str, float], doc_id: str | None = None, published_at: Any = None
+    ) -> Report:
+        """:meth:`evaluate`, adding the seconds each stage took to ``stages`` (normalise, segment,
+        match, facts, infer, resolve, report): the profiling hook of benchmarks/run.py."""
+        return self._run(text, doc_id, published_at, trace=False, stages=stages).report
+
     def trace(self, text: str, doc_id: str | None = None, published_at: Any = None) -> Trace:
         """Evaluate one document and keep every intermediate step (facts, near misses, votes)."""
         return self._run(text, doc_id, published_at, trace=True)
@@ -214,14 +175,14 @@ class Engine:
     def _run(
         self, text: str, doc_id: Any, published_at: Any, *, trace: bool, stages: dict[str, float] | None = None
     ) -> Trace:
-        """One document through every stage; ``stages`` (benchmarks) collects seconds per stage."""
+        """One document through every stage; ``stages`` (:meth:`profile`) collects seconds per stage."""
         if not isinstance(text, str):
             raise InputError(f"text must be a string, not {type(text).__name__}")
         if len(text) > MAX_CHARS:
             raise InputError(f"document has {len(text):,} characters; the limit is {MAX_CHARS:,}")
         clock = _Clock(stages) if stages is not None else None
-        when = _published(published_at)
-        parts = self._parts()
+        when = parse_published(published_at)
+        parts = self.compiled
         norm, offsets = normalise(text)
         if clock:
             clock.lap("normalise")
@@ -246,13 +207,14 @@ class Engine:
         # a rule votes once per sentence and asset: its strongest vote there (facts that read a
         # sentence differently may fire it twice; which comes first must not decide)
         seen: dict[tuple[int, int, str], int] = {}
+        item_of = _item_of(text, sentences, original) if facts else None
 
         def on_fire(rule_index: int, fact_ids: list[int]) -> None:
             rule = parts.rules[rule_index]
             chosen = [facts[i] for i in fact_ids]
             if trace:
                 fired.append((rule.id, fact_ids))
-            for vote in _votes(rule, rule_index, chosen, text, original, parts.weights[rule_index]):
+            for vote in _votes(rule, rule_index, chosen, text, original, parts.weights[rule_index], item_of):
                 key = (rule_index, vote.sentence, vote.asset)
                 at = seen.get(key)
                 if at is None:
@@ -269,9 +231,9 @@ class Engine:
         if clock:
             clock.lap("resolve")
         # every value below is checked already (validated rules, the resolver's arithmetic)
-        report = Report._build(
+        report = Report.from_checked(
             schema_id=REPORT_SCHEMA,
-            document=DocumentInfo._build(
+            document=DocumentInfo.from_checked(
                 id=None if doc_id is None else str(doc_id),
                 language=detect_language(text),
                 chars=len(text),
@@ -279,7 +241,7 @@ class Engine:
             ),
             signals=[_signal(net, parts, sentences, text, original) for net in nets if net.direction is not None],
             undecided=[
-                Undecided._build(
+                Undecided.from_checked(
                     asset=net.asset,
                     reason=net.undecided,
                     score=net.score,
@@ -293,26 +255,28 @@ class Engine:
         )
         if clock:
             clock.lap("report")
-        named_hits = [(a, b, parts.matcher.term(t)) for a, b, t in hits] if trace else []
-        return Trace(report, text, norm, offsets, sentences, named_hits, facts, misses, fired, votes)
+        if not trace:
+            return Trace(report, text, norm, offsets, sentences, [], facts, misses, fired, votes, (), [])
+        matcher = parts.matcher
+        named_hits = [(a, b, matcher.term(t)) for a, b, t in hits]
+        uses = [(a, b, tuple(matcher.uses(t))) for a, b, t in hits]
+        return Trace(report, text, norm, offsets, sentences, named_hits, facts, misses, fired, votes,
+                     tuple(parts.rules), uses)
 
     def evaluate_many(self, records: Iterable[dict[str, Any]]) -> Iterator[Report | dict[str, Any]]:
-        """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields an error dict
-        (any failure: a rule whose action fails, even a bug, costs its record, not the rest)."""
+        """Evaluate records ``{"id", "text", "published_at"?}``; a bad record yields its
+        :class:`DocumentFailure` as a dict ``{"id", "error"}``."""
         for n, record in enumerate(records):
-            rid = record.get("id", n) if isinstance(record, dict) else n
-            result: Report | dict[str, Any]
-            try:
-                if not isinstance(record, dict):
-                    raise InputError(f"record is a {type(record).__name__}, not an object")
-                if "text" not in record:
-                    raise InputError("record has no 'text'")
-                result = self.evaluate(record["text"], doc_id=rid, published_at=record.get("published_at"))
-            except ImpactError as exc:
-                result = {"id": rid, "error": str(exc)}
-            except Exception as exc:  # noqa: BLE001
-                result = {"id": rid, "error": f"internal error: {type(exc).__name__}: {exc}"}
-            yield result
+            if not isinstance(record, dict):
+                failure = DocumentFailure.of(InputError(f"record is a {type(record).__name__}, not an object"), n)
+                yield failure.to_dict()
+                continue
+            rid = record.get("id", n)
+            if "text" not in record:
+                yield DocumentFailure.of(InputError("record has no 'text'"), rid).to_dict()
+                continue
+            result = attempt(self, record["text"], doc_id=rid, published_at=record.get("published_at"))
+            yield result.to_dict() if isinstance(result, DocumentFailure) else result
 
     def evaluate_frame(
         self,
@@ -323,10 +287,10 @@ class Engine:
         per: str = "signal",
         tz: Any = None,
     ) -> "pd.DataFrame":
-        """Evaluate a DataFrame of documents; see impact.frames for the output columns.
+        """Evaluate a DataFrame of documents; see impact.io.frames for the output columns.
         ``tz`` (e.g. "Asia/Shanghai") is the zone of naive times; without it they are read as UTC
         and a NaiveTimeWarning says so (impact.timezones)."""
-        from impact.frames import evaluate_frame
+        from impact.io.frames import evaluate_frame
 
         return evaluate_frame(self, df, text=text, id=id, time=time, per=per, tz=tz)
 
@@ -339,29 +303,42 @@ def _same_span(a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _item_of(
+    text: str, sentences: list[Sentence], original: Callable[[int, int], tuple[int, int]]
+) -> Callable[[int], int] | None:
+    """The digest item of each sentence (by index), or None when the text is no digest."""
+    starts = digest_items(text)
+    if not starts:
+        return None
+
+    def item(sentence: int) -> int:
+        s = sentences[sentence]
+        return max(bisect.bisect_right(starts, original(s.start, s.end)[0]) - 1, 0)
+
+    return item
+
+
 def _votes(
     rule: Rule,
     rule_index: int,
     facts: list[Fact],
     text: str,
     original: Callable[[int, int], tuple[int, int]],
-    weights: list[dict[tuple[str, ...], float]],
+    weights: list[dict[tuple[str, ...], tuple[float, tuple[tuple[str, float], ...]]]],
+    item_of: Callable[[int], int] | None = None,
 ) -> Iterator[Vote]:
     anchor = facts[0] if len(facts) == 1 else max(facts, key=lambda f: f.trigger)
-    flags = anchor.modifiers
-    mods = [m for m in FLAG_MODIFIERS if flags.get(m)] if flags else []
-    if anchor.contrast > 0:
-        mods.append("after-contrast")
-    elif anchor.contrast < 0:
-        mods.append("before-contrast")
-    modifiers = tuple(mods)
+    modifiers = vote_modifiers(anchor.modifiers, anchor.contrast)
     t0, t1 = original(*anchor.trigger)
     trigger_text = text[t0:t1]
     events = (anchor.event,) if len(facts) == 1 else tuple(dict.fromkeys(f.event for f in facts))
+    item = item_of(anchor.sentence) if item_of is not None else -1
     for view, weight_of in zip(rule.then, weights):
-        weight = weight_of.get(modifiers)
-        if weight is None:
-            weight = weight_of[modifiers] = round(weigh(view.strength, rule.basis, modifiers), 4)
+        weighed = weight_of.get(modifiers)
+        if weighed is None:
+            weight, factors = weigh(view.strength, rule.basis, modifiers)
+            weighed = weight_of[modifiers] = (round(weight, 4), factors)
+        weight, factors = weighed
         if view.asset == "{subject}":
             targets = list(dict.fromkeys(f.subject for f in facts if f.subject))
         elif view.asset == "{others}":
@@ -384,18 +361,21 @@ def _votes(
                 explanation=explanation,
                 horizon=view.horizon,
                 basis=rule.basis,
+                factors=factors,
+                item=item,
+                strength=view.strength,
             )
 
 
 def _signal(
-    net: Net, parts: _Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
+    net: Net, parts: Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
 ) -> Signal:
     evidence = _evidence(net, parts, sentences, text, original)
-    return Signal._build(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)
+    return Signal.from_checked(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)
 
 
 def _evidence(
-    net: Net, parts: _Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
+    net: Net, parts: Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
 ) -> list[Evidence]:
     evidence = []
     rules, rationales = parts.rules, parts.rationales
@@ -409,7 +389,7 @@ def _evidence(
             where = cited[v.sentence] = (start, end, text[start:end])
         t0, t1 = original(*v.trigger)
         evidence.append(
-            Evidence._build(
+            Evidence.from_checked(
                 rule=rule.id,
                 rule_version=rule.version,
                 direction=v.direction,
@@ -423,7 +403,7 @@ def _evidence(
                 weight=v.weight,
                 counted=v.counted,
                 events=list(v.events),
-                trigger=Span._build(start=t0, end=t1, text=text[t0:t1]),
+                trigger=Span.from_checked(start=t0, end=t1, text=text[t0:t1]),
                 modifiers=list(v.modifiers),
             )
         )

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from impact.collection import check_ruleset, default_rules_path, rule_files
+from impact.ruleset.collection import check_ruleset, default_rules_path, rule_files
 from impact.engine import Engine
 from impact.errors import Problem
+from impact.ruleset.problems import problem as catalogued
 from impact.report import Report
 
 log = logging.getLogger("impact.reload")
@@ -119,8 +120,8 @@ class ReloadingEngine:
                     fresh.evaluate("")  # compile (automaton, inference host) before anyone sees it
                 except Exception as exc:  # a set that validates but does not compile keeps the old one
                     where = next(iter(ruleset.rule_where.values()), None)
-                    problem = Problem(where.path if where else str(self._root), 1, 1, "E100",
-                                      f"rules do not compile: {type(exc).__name__}: {exc}")
+                    problem = catalogued("unreadable", where.path if where else str(self._root), 1, 1,
+                                         f"rules do not compile: {type(exc).__name__}: {exc}")
                     result = ReloadResult(False, False, current.ruleset_hash, (problem,))
                 else:
                     self._engine = fresh  # the swap: one reference assignment

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from impact.schema import Basis, Direction, Horizon
+from impact.ruleset.schema import Basis, Direction, Horizon
 
 REPORT_SCHEMA = "impact.report/1"
 
@@ -18,7 +18,7 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     @classmethod
-    def _build(cls, **values: Any) -> Any:
+    def from_checked(cls, **values: Any) -> Any:
         """The engine's constructor for values it has already checked: every field given, by field
         name. What ``model_construct`` does, without its per-field default handling (4x faster);
         anything else falls back to ``model_construct``."""

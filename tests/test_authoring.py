@@ -16,11 +16,12 @@ import pytest
 import yaml
 
 from impact import Engine
-from impact.collection import check_ruleset, load_ruleset
+from impact.ruleset.collection import check_ruleset, load_ruleset
 from impact.errors import RuleError
-from impact.lint import lint_path, veto_inside
-from impact.loader import load_rule_file
-from impact.scaffold import new_rule
+from impact.lint import lint_path
+from impact.ruleset.checks.terms import veto_inside
+from impact.ruleset.loader import load_rule_file
+from impact.authoring.scaffold import new_rule
 
 from conftest import ROOT, RULES, write_rules
 

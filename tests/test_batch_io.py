@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from impact.batch import flat_row, json_lines, read_evaluated, read_records
+from impact.io.records import json_lines, read_records
+from impact.io.results import flat_row, read_evaluated
 from impact.errors import InputError
 
 
@@ -170,7 +171,8 @@ def test_a_bad_line_in_a_results_file_names_the_line(tmp_path):
 
 
 def test_a_batch_result_keeps_the_assets_with_no_call(engine):
-    from impact.batch import Record, evaluate_records
+    from impact.io.records import Record
+    from impact.io.results import evaluate_records
 
     mixed = "美国宣布对欧盟商品加征关税。两国签署停火协议。"  # a tariff threat and a ceasefire: no call on gold
     (out,) = evaluate_records(engine, [Record(1, "m", mixed)])
@@ -182,7 +184,8 @@ def test_a_batch_result_keeps_the_assets_with_no_call(engine):
 def test_flat_output_keeps_the_undecided_assets_and_integer_ids_stay_integers(engine, tmp_path):
     import pandas as pd
 
-    from impact.batch import Record, evaluate_records
+    from impact.io.records import Record
+    from impact.io.results import evaluate_records
 
     mixed = "美国宣布对欧盟商品加征关税。两国签署停火协议。"
     results = list(evaluate_records(engine, [Record(1, "m", mixed), Record(2, "g", "金价大涨。")]))

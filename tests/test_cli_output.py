@@ -178,7 +178,7 @@ def test_evaluate_csv_fail_on_hit_exits_1_when_the_reader_stops_early(tmp_path):
 
 
 def test_price_dates_with_different_offsets_are_read_as_written(tmp_path):
-    from impact.prices import read_prices
+    from impact.market.prices import read_prices
 
     path = tmp_path / "p.csv"
     path.write_text("date,close\n2025-07-01T00:00:00+08:00,100\n2025-07-02T00:00:00+00:00,101\n2025-07-03,102\n")

@@ -63,10 +63,10 @@ def test_the_engine_is_built_once_per_worker_process(engine, client):
 def test_without_a_client_the_engine_object_is_shared(engine):
     from impact.distributed import evaluate_dask
 
-    from impact.matcher import Matcher
+    from impact.pipeline.matcher import Matcher
 
     df = documents()
-    engine._parts()  # compiled before: a copy of the engine per partition would compile again
+    engine.compiled  # compiled before: a copy of the engine per partition would compile again
     before = Matcher.builds
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(distributed, "default_client", lambda: (_ for _ in ()).throw(ValueError("no client")))

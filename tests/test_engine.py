@@ -33,7 +33,9 @@ def test_engine_is_immutable_and_pickles_small(engine):
     clone = pickle.loads(blob)
     text = article("base-metals-views-zh")
     assert clone.evaluate(text) == engine.evaluate(text)
-    assert len(blob) < 200_000
+    # the rule set travels whole (lexicons, descriptions, examples): a bound that grows with the pack's
+    # documented vocabulary, still far below what a pickled automaton or cache would add
+    assert len(blob) < 400_000
 
 
 

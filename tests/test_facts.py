@@ -34,7 +34,12 @@ def test_a_later_hit_does_not_undo_what_the_first_hit_negates(engine):
     """The first hit sets what the sentence asserts about the event: a negated rate cut stays
     negated when a hedged mention of the cut follows."""
     report = engine.evaluate("当前没有太多理由进一步降息,预期今年只降息一次。")
-    assert report.signal("usd") is None and report.signal("gold") is None
+    # the cut stays negated: no easing view on gold, and on the dollar only the reading of a cut
+    # denied (hawkish, central_bank.no_cut.usd), never the easing the second hit would suggest
+    assert report.signal("gold") is None
+    usd = report.signal("usd")
+    assert usd is not None and usd.direction == "bullish"
+    assert {e.rule for e in usd.evidence} == {"central_bank.no_cut.usd"}
 
 
 @pytest.mark.parametrize("text", ["Although the dollar strengthened, gold rose.", "尽管美元走强,金价上涨。"])
@@ -42,5 +47,9 @@ def test_a_concession_weakens_its_own_clause_not_the_main_clause(engine, text):
     gold = engine.evaluate(text).signal("gold")
     moves = [e for e in gold.evidence if e.rule == "market.move.up"]
     assert moves and "before-contrast" not in moves[0].modifiers
-    conceded = [e for e in engine.evaluate(text).signal("usd").evidence]
-    assert conceded and all("before-contrast" in e.modifiers for e in conceded)
+    # the conceded clause is weakened where it speaks against the main clause: gold's view from
+    # the dollar; the dollar's own view has nothing of the dollar against it and keeps its weight
+    against = [e for e in gold.evidence if e.rule != "market.move.up"]
+    assert against and all("before-contrast" in e.modifiers for e in against)
+    usd = engine.evaluate(text).signal("usd").evidence
+    assert usd and not any("before-contrast" in e.modifiers for e in usd)

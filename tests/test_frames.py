@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from conftest import article
-from impact.batch import evaluate_records, read_jsonl
-from impact.frames import EVIDENCE_COLUMNS, SIGNAL_COLUMNS, empty_frame, evaluate_frame, results_frame
+from impact.io.records import read_jsonl
+from impact.io.results import evaluate_records
+from impact.io.frames import EVIDENCE_COLUMNS, SIGNAL_COLUMNS, empty_frame, evaluate_frame, results_frame
 
 NEWS = pd.DataFrame({
     "doc": ["metals", "gold", "none"],

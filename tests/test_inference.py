@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from impact import Engine, InferenceError
-from impact.facts import Fact
-from impact.inference import MAX_RULES_PER_EVENT, MAX_RULES_PER_RULESET, Inference, partition
+from impact.pipeline.facts import Fact
+from impact.pipeline.inference import MAX_RULES_PER_EVENT, MAX_RULES_PER_RULESET, Inference, partition
 from impact.pipeline.joins import durable_available, durable_error
-from impact.schema import Rule
+from impact.ruleset.schema import Rule
 
 from conftest import FIXTURES, RULES, article
 
@@ -144,8 +144,8 @@ def test_the_lookup_durable_rules_and_python_joins_give_identical_reports(engine
     durable = Engine.from_path(RULES, inference="durable")
     python = Engine.from_path(RULES, inference="python")
     assert (engine.inference, durable.inference, python.inference) == ("joins", "durable", "python")
-    assert durable._parts().inference.durable_rule_count == len(engine.ruleset.active_rules)
-    assert 0 < engine._parts().inference.durable_rule_count < len(engine.ruleset.active_rules)
+    assert durable.compiled.inference.durable_rule_count == len(engine.ruleset.active_rules)
+    assert 0 < engine.compiled.inference.durable_rule_count < len(engine.ruleset.active_rules)
     texts = [ex.text for rule in engine.ruleset.rules for ex in rule.examples]
     texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.txt"))]
     rnd = random.Random(7)
@@ -161,7 +161,7 @@ def test_the_lookup_durable_rules_and_python_joins_give_identical_reports(engine
 
 @pytest.mark.parametrize("mode", BACKENDS)
 def test_a_join_fires_within_its_budget_however_often_a_document_repeats_itself(mode):
-    from impact.inference import JOIN_FIRINGS
+    from impact.pipeline.inference import JOIN_FIRINGS
 
     join = Rule.model_validate({
         "id": "j", "description": "d", "when": {"all": ["e", "f"]}, "rationale": "r", "explain": "x",
@@ -184,7 +184,7 @@ def test_a_batch_durable_rules_refuses_is_an_error_and_the_next_document_works()
     inference = Inference([rule])
     refused = {"impact_0": [{"sid": "", "id": "0", "event": "e", "m": 0}, {"sid": "", "id": "1", "event": "zzz", "m": 0}]}
     with pytest.raises(InferenceError, match="refused facts"):
-        inference._run_durable(refused)
+        inference._run_durable(refused)  # noqa: SLF001 - what durable_rules does with facts it refuses
     fired = []
     inference.run(_facts("e", "f"), lambda r, ids: fired.append(sorted(ids)))
     assert fired == [[0, 1]]

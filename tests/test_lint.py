@@ -13,9 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from impact.lint import CODES, VALIDATORS, lint_path, nested_quantifier
+from impact.lint import lint_path
+from impact.ruleset.checks import all_checks
+from impact.ruleset.checks.regexes import nested_quantifier
+from impact.ruleset.problems import CATALOGUE, markdown_table
 
 from conftest import ROOT, RULES
+
+CODES = {c.code: c.summary for c in CATALOGUE}
+OFF = {c.code for c in CATALOGUE if not c.enabled}
 
 FIXTURES = Path(__file__).parent / "lint_fixtures"
 CASES = sorted(FIXTURES.glob("*.yaml"))
@@ -25,7 +31,9 @@ def lint_fixture(fixture: Path, folder: Path) -> list[str]:
     for base in (FIXTURES / "_base").glob("*.yaml"):
         shutil.copy(base, folder / base.name)
     shutil.copy(fixture, folder / fixture.name)
-    return [str(p).replace(f"{folder}/", "") for p in lint_path(folder)]
+    code = fixture.name[:4]
+    enable = [code] if code in OFF else []  # a check that is off by default runs on its own fixture
+    return [str(p).replace(f"{folder}/", "") for p in lint_path(folder, enable=enable)]
 
 
 def impact(*args):
@@ -43,15 +51,21 @@ def test_broken_rule_file_gives_its_exact_messages(fixture, tmp_path):
     assert lint_fixture(fixture, tmp_path) == expected
 
 
-def test_every_code_has_a_fixture():
-    covered = {line.split(": ")[1].split()[0] for case in CASES for line in case.with_suffix(".expected").read_text().splitlines()}
-    assert set(CODES) <= covered
+def test_every_code_has_a_fixture_named_by_it_that_reports_it():
+    named: dict[str, list[Path]] = {}
+    for case in CASES:
+        named.setdefault(case.name[:4], []).append(case)
+    assert sorted(named) == sorted(CODES)  # fixtures are named CODE-what.yaml, every code has one
+    for code, cases in named.items():
+        for case in cases:
+            reported = {line.split(": ")[1].split()[0] for line in case.with_suffix(".expected").read_text().splitlines()}
+            assert code in reported, case.name
 
 
 def test_cli_prints_path_line_col_code_message_and_exits_1_on_errors(tmp_path):
     for base in (FIXTURES / "_base").glob("*.yaml"):
         shutil.copy(base, tmp_path / base.name)
-    shutil.copy(FIXTURES / "06-unknown-key-rule.yaml", tmp_path / "gold.yaml")
+    shutil.copy(FIXTURES / "E201-unknown-key-rule.yaml", tmp_path / "gold.yaml")
     out = impact("rules", "lint", str(tmp_path))
     assert out.returncode == 1
     assert out.stdout.decode().splitlines() == [
@@ -69,7 +83,7 @@ def test_cli_prints_path_line_col_code_message_and_exits_1_on_errors(tmp_path):
 def test_warnings_alone_exit_0_unless_strict_and_can_be_ignored(tmp_path):
     for base in (FIXTURES / "_base").glob("*.yaml"):
         shutil.copy(base, tmp_path / base.name)
-    shutil.copy(FIXTURES / "36-rule-without-examples.yaml", tmp_path / "r.yaml")
+    shutil.copy(FIXTURES / "W401-rule-without-examples.yaml", tmp_path / "r.yaml")
     out = impact("rules", "lint", str(tmp_path))
     assert out.returncode == 0 and " W401 " in out.stdout.decode()
     assert impact("rules", "lint", str(tmp_path), "--strict").returncode == 1
@@ -133,16 +147,33 @@ def test_nested_quantifiers_are_found(pattern, nested):
     assert nested_quantifier(pattern) is nested
 
 
-def test_every_validator_is_documented_with_a_bad_and_a_good_example():
-    for v in VALIDATORS:
+def test_every_check_is_documented_with_a_bad_and_a_good_example():
+    checks = all_checks()
+    for v in checks:
         assert re.fullmatch(r"[EW]\d{3}", v.code) and v.summary and v.bad and v.good, type(v).__name__
-    assert len({v.code for v in VALIDATORS}) == len(VALIDATORS)
+    assert len({v.code for v in checks}) == len(checks)
 
 
-def test_the_readme_lists_every_lint_code():
+def test_the_catalogue_names_each_code_once_and_a_code_says_its_severity():
+    assert len({c.code for c in CATALOGUE}) == len({c.name for c in CATALOGUE}) == len(CATALOGUE)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c.name) for c in CATALOGUE)
+    assert {c.severity for c in CATALOGUE if c.code.startswith("W")} == {"warning"}
+    assert {c.severity for c in CATALOGUE if c.code.startswith("E")} == {"error"}
+    # every E3xx / W4xx code is some check's: a catalogue row without a check would never be reported
+    checked = {v.code for v in all_checks()}
+    assert {c.code for c in CATALOGUE if c.code[1] in "34" and c.code != "E301"} == checked
+
+
+def test_the_readme_table_of_lint_codes_is_the_catalogue():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Rule authors' toolkit", 1)[1].split("\n## ", 1)[0]
-    assert [c for c in CODES if f"`{c}`" not in section] == []
+    assert markdown_table() in section, "run  .venv/bin/python tools/lint_codes.py  to write it from the catalogue"
+
+
+def test_lint_codes_prints_the_catalogue():
+    out = impact("rules", "lint", "--codes")
+    assert out.stdout.decode().splitlines() == [
+        f"{c.code}  {c.summary}" + ("" if c.enabled else f"  (off: --enable {c.code})") for c in CATALOGUE]
 
 
 def test_one_file_is_linted_in_the_context_of_its_folder(tmp_path):
@@ -162,7 +193,7 @@ def test_one_file_is_linted_in_the_context_of_its_folder(tmp_path):
 def test_a_noqa_comment_silences_warnings_on_its_line_but_never_errors(tmp_path):
     for base in (FIXTURES / "_base").glob("*.yaml"):
         shutil.copy(base, tmp_path / base.name)
-    text = (FIXTURES / "42-duplicate-term.yaml").read_text(encoding="utf-8")
+    text = (FIXTURES / "W407-duplicate-term.yaml").read_text(encoding="utf-8")
     target = tmp_path / "r.yaml"
     target.write_text(text.replace("Strike]}", "Strike]}  # noqa: W407"), encoding="utf-8")
     assert lint_path(tmp_path) == []

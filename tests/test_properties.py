@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from impact.text import normalise, segment
+from impact.pipeline.text import normalise, segment
 
 # pieces of news in both languages (triggers, aliases, modifiers, wraps, full-width forms) mixed
 # with arbitrary Unicode, so that the generated texts do reach the rules
@@ -62,7 +62,8 @@ def test_sentences_cover_the_text(text):
 @PROPERTY
 @given(text=st.text(alphabet="\n\r \t中a，\u3000Ｂ\u33ff\u3400\u303f\u3040x", max_size=40))
 def test_line_wraps_found_from_newlines_are_those_of_the_wrap_pattern(text):
-    from impact.text import _WRAP_RE, _wraps
+    # the fast wrap finder against its regex: an internal, tested against its own oracle
+    from impact.pipeline.text import _WRAP_RE, _wraps  # noqa: PLC2701
 
     assert _wraps(text) == [(m.start(), m.end()) for m in _WRAP_RE.finditer(text)]
 
@@ -71,7 +72,7 @@ def test_line_wraps_found_from_newlines_are_those_of_the_wrap_pattern(text):
 @given(text=texts)
 def test_normalisation_is_the_per_character_mapping_whatever_was_seen_before(text):
     # the shared character table learns as it goes: the result must not depend on its state
-    from impact.text import _char_map
+    from impact.pipeline.text import _char_map  # noqa: PLC2701 - the per-character oracle of normalise
 
     norm, offsets = normalise(text)
     if offsets.identity == (True,):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from impact.resolve import (
+from impact.pipeline.resolve import (
     ALL_SET_ASIDE,
     AFTER_CONTRAST,
     BEFORE_CONTRAST,
@@ -18,9 +18,9 @@ from impact.resolve import (
 
 
 def vote(direction: str, weight: float, sentence: int = 0, asset: str = "gold", event: str = "e",
-         basis: str = "inferred") -> Vote:
+         basis: str = "inferred", item: int = -1) -> Vote:
     return Vote(asset, direction, weight, 0, sentence, (sentence * 10, sentence * 10 + 1), (event,), (), "", "short",
-                basis=basis)
+                basis=basis, item=item)
 
 
 def net(*votes: Vote):
@@ -73,22 +73,55 @@ def test_votes_of_one_direction_in_one_sentence_count_once():
     assert n.direction is None and n.undecided == MIXED
 
 
-def test_different_drivers_in_different_sentences_are_no_sum():
-    # a tariff item and a Fed item of a digest: nothing says which of them moves gold
-    a = vote("bullish", 0.22, 0, event="tariffs.threat")
-    b = vote("bullish", 0.25, 3, event="cb.easing")
+def test_agreeing_drivers_in_different_sentences_add_up():
+    # a cut, then a weaker jobs report: two drivers, one view; the second only strengthens it
+    a = vote("bullish", 0.22, 0, event="cb.easing")
+    alone = net(vote("bullish", 0.22, 0, event="cb.easing"))
+    n = net(a, vote("bullish", 0.25, 3, event="growth.weak"))
+    assert n.direction == "bullish" and n.score > alone.score
+
+
+def test_opposed_drivers_from_separate_items_of_a_digest_are_no_sum():
+    # a tariff item and a Fed item of a digest pulling gold both ways: nothing says which moves it
+    a = vote("bullish", 0.22, 0, event="tariffs.threat", item=0)
+    b = vote("bearish", 0.25, 3, event="cb.tightening", item=1)
     n = net(a, b)
     assert n.direction is None and n.undecided == ALL_SET_ASIDE and n.score == 0.0
     assert n.members == [a, b] and not a.counted and not b.counted  # still cited as evidence
 
 
-def test_a_direct_vote_decides_when_unrelated_drivers_are_set_aside():
-    a = vote("bearish", 0.275, 0, event="geo.easing")
-    b = vote("bearish", 0.25, 2, event="cb.tightening")
-    move = vote("bullish", 0.42, 4, event="move.up", basis="reported")
+def test_agreeing_items_of_a_digest_add_up():
+    n = net(vote("bullish", 0.22, 0, event="tariffs.threat", item=0), vote("bullish", 0.25, 3, event="cb.easing", item=1))
+    assert n.direction == "bullish" and all(v.counted for v in n.members)
+
+
+def test_opposed_drivers_outside_a_digest_are_weighed_together():
+    n = net(vote("bullish", 0.5, 0, event="tariffs.threat"), vote("bearish", 0.25, 3, event="cb.tightening"))
+    assert n.direction == "bullish" and all(v.counted for v in n.members)
+
+
+def test_a_direct_vote_decides_when_opposed_digest_items_are_set_aside():
+    a = vote("bearish", 0.275, 0, event="geo.easing", item=0)
+    b = vote("bullish", 0.25, 2, event="cb.easing", item=1)
+    move = vote("bullish", 0.42, 4, event="move.up", basis="reported", item=2)
     n = net(a, b, move)
     assert n.direction == "bullish" and n.votes == {"bullish": 0.42, "bearish": 0.0, "neutral": 0.0}
     assert move.counted and not a.counted and not b.counted
+
+
+def test_a_contrast_weighs_only_against_a_view_of_the_same_asset():
+    def contrasted(direction, sentence, at, side, asset):
+        return Vote(asset, direction, round(0.7 * 0.6 * (1.3 if side == "after-contrast" else 0.7), 4), 0, sentence,
+                    (at, at + 1), ("e",), (side,), "", "short", basis="reported", strength=0.7)
+
+    # copper rose, but aluminium fell: two assets, each keeps its full weight
+    cu, al = contrasted("bullish", 0, 0, "before-contrast", "copper"), contrasted("bearish", 0, 9, "after-contrast", "aluminium")
+    resolve([cu, al])
+    assert cu.weight == al.weight == round(0.7 * 0.6, 4) and cu.modifiers == al.modifiers == ()
+    # gold rose early, but fell: the clause after the contrast carries the conclusion
+    up, down = contrasted("bullish", 0, 0, "before-contrast", "gold"), contrasted("bearish", 0, 9, "after-contrast", "gold")
+    (n,) = resolve([up, down])
+    assert n.direction == "bearish" and up.modifiers == ("before-contrast",) and down.modifiers == ("after-contrast",)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import FIXTURES, RULES, write_rules
 from impact import Engine
-from impact.cache import cache_dir, load_cached
+from impact.ruleset.cache import cache_dir, load_cached
 
 
 def impact(*args, input=None, env=None):
@@ -120,16 +120,16 @@ def test_one_giant_sentence_of_triggers_is_evaluated(engine):
 def test_the_subject_search_of_a_clause_of_many_triggers_stays_linear(engine, monkeypatch, unit):
     """One clause (no punctuation) of n triggers and n asset mentions: the subject search looks at
     the mentions next to each trigger, not at every mention of the clause (n x n before)."""
-    from impact import facts
+    from impact.pipeline import subject
 
     calls = {"n": 0}
-    original = facts._Spans.any_within
+    original = subject.TriggerSpans.any_within
 
     def counted(self, x, y):
         calls["n"] += 1
         return original(self, x, y)
 
-    monkeypatch.setattr(facts._Spans, "any_within", counted)
+    monkeypatch.setattr(subject.TriggerSpans, "any_within", counted)
     per_trigger = []
     for n in (200, 800):
         calls["n"] = 0
@@ -293,7 +293,7 @@ def test_a_cached_rule_set_names_the_copy_of_the_folder_it_was_loaded_from(tmp_p
 
 def test_a_capitalised_top_level_key_is_a_located_problem_not_a_crash(tmp_path):
     # found by benchmarks/fuzz.py: 'Rules' looked like a pydantic type tag and left no key to name
-    from impact.loader import load_rule_file
+    from impact.ruleset.loader import load_rule_file
 
     path = tmp_path / "r.yaml"
     path.write_bytes(b"Rules: []\n")
@@ -305,7 +305,7 @@ def test_a_capitalised_top_level_key_is_a_located_problem_not_a_crash(tmp_path):
 def test_a_rule_file_that_fails_validation_always_has_a_problem(tmp_path):
     # found by benchmarks/fuzz.py: an asset id like 'N   gold' was taken for a type tag and the
     # file came back with no model and no problem
-    from impact.loader import load_rule_file
+    from impact.ruleset.loader import load_rule_file
 
     path = tmp_path / "r.yaml"
     path.write_bytes(b"assets:\n   N   gold:\n    n")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from impact.collection import load_ruleset
-from impact.examples import rule_views
+from impact.ruleset.collection import load_ruleset
+from impact.authoring.examples import rule_views
 
 from conftest import RULES
 

@@ -5,7 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from impact.cli.app import app
-from impact.stats import LABEL_SCHEMES, corpus_stats, read_jsonl, scheme_for
+from impact.authoring.stats import corpus_stats, label_schemes, read_jsonl, scheme_for
 
 runner = CliRunner()
 
@@ -21,7 +21,7 @@ ASSET_ROWS = [
     {"id": "2", "text": "Copper slips as LME stocks rise.", "labels": {"copper": "bearish"}},
     {"id": "3", "text": "Gold climbs on bargain hunting.", "labels": {"gold": "bearish"}},
     {"id": "4", "text": "The company won a gold medal for design.", "labels": {}},
-    {"id": "5", "text": "Retail sales rose in May.", "labels": {}},
+    {"id": "5", "text": "The museum reopened in May.", "labels": {}},
     {"id": "6", "text": "Nickel was quiet.", "labels": {"nickel": "bullish"}},
 ]
 
@@ -84,7 +84,7 @@ def test_label_map_overrides_and_explicit_fields():
     mine = scheme_for("tone", None, ["up=copper:bullish", "down=copper:bearish"])
     assert mine.assets == ("copper",)
     assert scheme_for("auto", {"text": "x", "gold_15m": 0}).field == "gold_15m"
-    assert set(LABEL_SCHEMES) == {"labels", "stance", "gold_15m", "events"}
+    assert set(label_schemes()) == {"labels", "stance", "gold_15m", "events"}
 
 
 def test_cli_table_json_csv_and_baseline(tmp_path):
@@ -143,3 +143,22 @@ def test_a_corpus_with_a_bom_is_read(engine, tmp_path):
     path = tmp_path / "bom.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(ASSET_ROWS[0]).encode() + b"\n")
     assert corpus_stats(engine, read_jsonl(path))["documents"] == 1
+
+
+def test_the_bundled_label_file_names_only_events_of_the_bundled_rules(engine):
+    from impact.authoring.labels import load_labels
+
+    named = {e for f in load_labels().fields.values() for events in f.events.values() for e in events}
+    assert named and named <= set(engine.ruleset.events)
+
+
+def test_a_label_file_that_does_not_fit_its_schema_names_the_file_and_the_field(tmp_path):
+    import pytest
+
+    from impact.authoring.labels import load_labels
+    from impact.errors import InputError
+
+    bad = tmp_path / "labels.yaml"
+    bad.write_text("fields:\n  stance:\n    kind: value\n    values: {hawkish: usd:up}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"labels.yaml: fields.stance.values: .*'usd:up' is not ASSET:DIRECTION"):
+        load_labels(bad)

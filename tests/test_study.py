@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from conftest import FIXTURES
 from impact.cli import app
 from impact.errors import InputError
-from impact.prices import align_sessions, read_prices, session_closes
-from impact.study import binomial_p_value, event_study, forward_returns
+from impact.market.prices import align_sessions, read_prices, session_closes
+from impact.market.study import binomial_p_value, event_study, forward_returns
 
 PRICES = FIXTURES / "prices"
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from impact.cli import app
-from impact.timeseries import NET_VIEW_COLUMNS, net_view, net_view_at
+from impact.market.timeseries import NET_VIEW_COLUMNS, net_view, net_view_at
 
 
 def signals(*rows):

@@ -7,8 +7,8 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from impact.collection import load_ruleset
-from impact.pytest_plugin import _FOLDERS
+from impact.ruleset.collection import load_ruleset
+from impact.authoring.pytest_plugin import RULE_FOLDERS
 
 from conftest import RULES
 
@@ -89,8 +89,8 @@ def rule_project(tmp_path: Path, ini: str) -> Path:
 
 
 def test_the_plugin_is_registered_and_idle_in_a_project_that_does_not_opt_in(request):
-    assert "impact.pytest_plugin" in {e.value for e in entry_points(group="pytest11")}
-    assert request.config.stash[_FOLDERS] == []  # this project's own run collects no YAML
+    assert "impact.authoring.pytest_plugin" in {e.value for e in entry_points(group="pytest11")}
+    assert request.config.stash[RULE_FOLDERS] == []  # this project's own run collects no YAML
 
 
 def collected(project: Path, *args: str) -> list[str]:

@@ -7,7 +7,7 @@ import sys
 import yaml
 
 from impact.lint import lint_path
-from impact.scaffold import new_rule
+from impact.authoring.scaffold import new_rule
 
 from conftest import RULES
 

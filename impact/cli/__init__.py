@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from impact.cli.app import app, silence_stdout
+from impact.cli.app import app
+from impact.cli.common import silence_stdout
 from impact.cli.version import main_options
 
 app.callback()(main_options)  # impact --version
@@ -27,7 +28,7 @@ def _usable_streams() -> None:
     """A closed stdout or stderr (``impact ... >&-``) writes nowhere, as /dev/null would, and a
     closed stdin reads as empty; a stdout whose encoding lacks a character shows ``?`` for it
     rather than stopping the command (results in JSON, CSV and Markdown are written as UTF-8
-    whatever the encoding: impact.cli.app.write_out)."""
+    whatever the encoding: impact.cli.common.write_out)."""
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from contextlib import nullcontext
 from enum import Enum
 from typing import Optional
 
 import typer
 
-from impact.cli.app import (
+from impact.cli.common import (
     FAIL_ON_HELP,
     FailOn,
-    app,
     check_writable,
     closed_pipe_keeps_hits,
     fail_on_hit,
     handle_errors,
+    progress,
     replacing_output,
     stderr,
     write_out,
@@ -38,7 +37,6 @@ class OutFormat(str, Enum):
     parquet = "parquet"
 
 
-@app.command()
 @handle_errors
 def evaluate(
     input: str = typer.Argument(..., help="JSONL ({id, text, published_at?, source?} a line), CSV or Parquet; - = JSONL on stdin"),
@@ -63,7 +61,8 @@ def evaluate(
     With --fail-on, every record is still written; then the command exits 1 if any record hit
     (error records never do) and says on stderr how many and which.
     """
-    from impact.batch import evaluated_lines, flat_row, read_records
+    from impact.io.records import read_records
+    from impact.io.results import evaluated_lines, flat_row
     from impact.engine import Engine
     from impact.errors import InputError
 
@@ -95,7 +94,7 @@ def evaluate(
         return f"{len(hit_ids)} of the first {n} records, before the output was closed" if hit_ids else None
 
     # a reader closing stdout early (`... --fail-on any | head`) still fails the check when a hit
-    # was written before it did; without a hit that is a quiet exit 0 (impact.cli.app)
+    # was written before it did; without a hit that is a quiet exit 0 (impact.cli.common)
     with closed_pipe_keeps_hits(hits_so_far):
         # the results go to a file beside the output, moved over it when the run succeeds: a
         # failed run leaves an existing output as it was
@@ -115,7 +114,7 @@ def evaluate(
         if flat:
             import pandas as pd
 
-            from impact.batch import flat_columns
+            from impact.io.results import flat_columns
 
             # the columns even without a row: an empty batch is still a results file others can read
             frame = pd.DataFrame(rows, columns=flat_columns(engine.assets))
@@ -131,14 +130,7 @@ def evaluate(
 
 
 def _progress(records, quiet: bool):
-    if quiet or not sys.stderr.isatty():
-        yield from records
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=stderr(), transient=True) as progress:
-        task = progress.add_task("evaluate", total=None)
+    with progress(None, quiet) as advance:
         for rec in records:
             yield rec
-            progress.advance(task)
+            advance()

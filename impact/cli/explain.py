@@ -9,10 +9,9 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from impact.cli.app import (
+from impact.cli.common import (
     FAIL_ON_HELP,
     FailOn,
-    app,
     closed_pipe_keeps_hits,
     fail_on_hit,
     handle_errors,
@@ -27,7 +26,6 @@ class ExplainFormat(str, Enum):
     markdown = "markdown"
 
 
-@app.command()
 @handle_errors
 def explain(
     path: str = typer.Argument("-", help="a UTF-8 text file, or - for standard input"),
@@ -56,14 +54,14 @@ def explain(
     failing = FailOn.parse(fail_on, engine)
     ident = doc_id if doc_id is not None else (None if path == "-" else path)
     if trace or rule:
-        from impact.trace import render_trace, trace_dict
+        from impact.explain.trace import render_trace, trace_dict
 
         if rule:
             known = [r.id for r in engine.ruleset.rules]
             for rule_id in rule:
                 if rule_id not in known:
-                    from impact.cli.app import fail
-                    from impact.loader import suggest
+                    from impact.cli.common import fail
+                    from impact.ruleset.loader import suggest
 
                     raise fail(f"no rule {rule_id!r}{suggest(rule_id, known)}")
         result = engine.trace(text, doc_id=ident, published_at=published_at)
@@ -81,11 +79,11 @@ def explain(
             if format is ExplainFormat.json:
                 write_out(report.to_json(indent=2) + "\n")
             elif format is ExplainFormat.markdown:
-                from impact.render import markdown
+                from impact.explain.render import markdown
 
                 write_out(markdown(report))
             else:
-                from impact.render import print_report
+                from impact.explain.render import print_report
 
                 print_report(report, Console())
     if hits:

@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from impact.cli.app import handle_errors, rules_app, stderr, write_out
+from impact.cli.common import handle_errors, stderr, write_out
+from impact.lint.formats import FORMATS
 
 
 class TextOrJson(str, Enum):
@@ -21,7 +22,7 @@ class TextOrJson(str, Enum):
 
 def _rule_path(path: Optional[str]) -> Optional[str]:
     """A rule folder, or a file with a rule file's suffix: anything else is a usage error (exit 2)."""
-    from impact.collection import RULE_SUFFIXES
+    from impact.ruleset.collection import RULE_SUFFIXES
 
     if path is None:
         return None
@@ -36,52 +37,53 @@ def _rule_path(path: Optional[str]) -> Optional[str]:
 RULE_PATH_ARG = typer.Argument(None, help="rule folder or file (default: the bundled pack)", callback=_rule_path)
 
 
-@rules_app.command("lint")
+LintFormat = Enum("LintFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
 @handle_errors
 def lint(
     path: Optional[str] = RULE_PATH_ARG,
-    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f"),
+    format: LintFormat = typer.Option("text", "--format", "-f", help="text, json, github (Actions annotations) or sarif"),
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="codes to leave out, e.g. W401 or W* (repeatable)"),
+    enable: Optional[list[str]] = typer.Option(None, "--enable", help="run a check that is off by default, e.g. W412 (repeatable)"),
     strict: bool = typer.Option(False, "--strict", help="warnings fail too (exit 1)"),
     codes: bool = typer.Option(False, "--codes", help="list every code with what it checks, and exit"),
     explain: Optional[str] = typer.Option(None, "--explain", metavar="CODE", help="what CODE checks, bad and good"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Check rule files: every problem as path:line:col: CODE message. Exit 1 on errors."""
-    from impact.lint import CODES, VALIDATORS, lint_path
+    from impact.lint import lint_path
+    from impact.ruleset.checks import all_checks
+    from impact.ruleset.problems import BY_CODE, CATALOGUE
 
     if codes:
-        for code, summary in CODES.items():
-            typer.echo(f"{code}  {summary}")
+        for code in CATALOGUE:
+            typer.echo(f"{code.code}  {code.summary}" + ("" if code.enabled else "  (off: --enable " + code.code + ")"))
         return
     if explain is not None:
         code = explain.strip().upper()
-        if code not in CODES:
-            from impact.cli.app import fail
-            from impact.loader import suggest
+        if code not in BY_CODE:
+            from impact.cli.common import fail
+            from impact.ruleset.loader import suggest
 
-            raise fail(f"no lint code {explain!r}{suggest(code, list(CODES))}")
-        typer.echo(f"{code}  {CODES[code]}")
-        for v in VALIDATORS:
-            if v.code == code:
-                typer.echo(f"  bad:  {v.bad}\n  good: {v.good}")
+            raise fail(f"no lint code {explain!r}{suggest(code, list(BY_CODE))}")
+        typer.echo(f"{code}  {BY_CODE[code].summary}")
+        for check in all_checks():
+            if check.code == code:
+                typer.echo(f"  bad:  {check.bad}\n  good: {check.good}")
         return
     skip = [c for item in ignore or [] for c in item.split(",") if c.strip()]
-    problems = lint_path(path, skip)
+    extra = [c for item in enable or [] for c in item.split(",") if c.strip()]
+    problems = lint_path(path, skip, extra)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
-    if format is TextOrJson.json:
-        write_out(json.dumps({"problems": [p.to_dict() for p in problems], "errors": len(errors),
-                              "warnings": warnings}, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for p in problems:
-            typer.echo(str(p))
+    write_out(FORMATS[LintFormat(format).value](problems))
+    if LintFormat(format).value in ("text", "github"):
         stderr().print(f"{len(errors)} errors, {warnings} warnings", style="dim")
     if errors or (strict and problems):
         raise typer.Exit(1)
 
 
-@rules_app.command("test")
 @handle_errors
 def test(
     path: Optional[str] = RULE_PATH_ARG,
@@ -91,8 +93,8 @@ def test(
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Run every rule's examples: per rule what was expected and what came out. Exit 1 on failure."""
-    from impact.examples import authoring_engine, run_examples, show_views
-    from impact.trace import why_not
+    from impact.authoring.examples import authoring_engine, run_examples, show_views
+    from impact.explain.trace import why_not
 
     wanted = set(rule) if rule else None
     target = Path(path) if path is not None else None
@@ -107,8 +109,8 @@ def test(
     if rule:
         unknown = sorted(set(rule) - {r.id for r in engine.ruleset.rules})
         if unknown:
-            from impact.cli.app import fail
-            from impact.loader import suggest
+            from impact.cli.common import fail
+            from impact.ruleset.loader import suggest
 
             ids = [r.id for r in engine.ruleset.rules]
             raise fail(f"no rule {unknown[0]!r}{suggest(unknown[0], ids)}")
@@ -161,14 +163,13 @@ def test(
         raise typer.Exit(1)
 
 
-@rules_app.command("schema")
 @handle_errors
 def schema(
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file instead of stdout"),
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Print the JSON Schema of rule files (for editors: yaml-language-server)."""
-    from impact.schema import json_schema
+    from impact.ruleset.schema import json_schema
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
@@ -178,14 +179,13 @@ def schema(
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        from impact.cli.app import fail
+        from impact.cli.common import fail
 
         raise fail(f"{output}: {exc.strerror or exc}") from None
     stderr().print(f"wrote {output}; put  # yaml-language-server: $schema=<path to it>  at the top of a rule file",
                    style="dim", markup=False)
 
 
-@rules_app.command("new")
 @handle_errors
 def new(
     rule_id: str = typer.Argument(..., metavar="ID", help="the new rule's id, e.g. copper.strike.bullish"),
@@ -197,12 +197,12 @@ def new(
     debug: bool = typer.Option(False, "--debug"),
 ) -> None:
     """Scaffold a rule file with metadata and example stubs; prints what is left to fill in."""
-    from impact.scaffold import ScaffoldError, new_rule
+    from impact.authoring.scaffold import ScaffoldError, new_rule
 
     try:
         done = new_rule(rule_id, dir, event=event, asset=asset, direction=direction, basis=basis)
     except ScaffoldError as exc:
-        from impact.cli.app import fail
+        from impact.cli.common import fail
 
         raise fail(str(exc)) from None
     for path in done.created:

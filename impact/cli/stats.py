@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from impact.cli.app import handle_errors, rules_app, write_out
+from impact.cli.common import handle_errors, write_out
 
 
 class StatsFormat(str, Enum):
@@ -21,7 +21,6 @@ class StatsFormat(str, Enum):
     json = "json"
 
 
-@rules_app.command("stats")
 @handle_errors
 def stats(
     corpus: str = typer.Argument(..., help="JSONL, one {id, text, ...} a line, with a label field or without"),
@@ -45,7 +44,7 @@ def stats(
 ) -> None:
     """Per rule: fires, coverage, overlaps, conflicts, precision; per asset: precision, coverage, false fires."""
     from impact.engine import Engine
-    from impact.stats import corpus_stats, read_jsonl, to_csv_rows
+    from impact.authoring.stats import corpus_stats, read_jsonl, to_csv_rows
 
     engine = Engine.from_path(rules)
     result = corpus_stats(engine, read_jsonl(corpus), labels, label_map or (), baseline=baseline, min_score=min_score)

@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from impact.cli.app import app, check_writable, handle_errors, replacing_output, stderr, write_out
+from impact.cli.common import check_writable, handle_errors, progress, replacing_output, stderr, write_out
 
 
 class TableFormat(str, Enum):
@@ -38,7 +38,7 @@ SEP_OPT = typer.Option(None, "--separator", help="CSV separator (default: detect
 
 def _close_time(value: str) -> str:
     from impact.errors import InputError
-    from impact.prices import parse_close_time
+    from impact.market.prices import parse_close_time
 
     try:
         parse_close_time(value)
@@ -98,7 +98,7 @@ def _frequency(value: str) -> str:
 
 
 def _bases(values: Optional[list[str]]) -> Optional[list[str]]:
-    from impact.resolve import BASIS
+    from impact.pipeline.resolve import BASIS
 
     for value in values or ():
         if value not in BASIS:
@@ -126,22 +126,22 @@ HALF_LIFE_OPT = typer.Option("3D", "--half-life", callback=_duration,
 
 def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=None, news_tz: Optional[str] = None,
                tz_option: str = "--news-tz"):
-    """News or already-evaluated records -> a signal or evidence frame (see impact.frames); naive
+    """News or already-evaluated records -> a signal or evidence frame (see impact.io.frames); naive
     publication times of news are read in ``news_tz``, else as UTC with a one-line warning."""
-    from impact.batch import read_evaluated, read_records
-    from impact.frames import results_frame
+    from impact.io.records import read_records
+    from impact.io.results import read_evaluated
+    from impact.io.frames import results_frame
 
     results = read_evaluated(input)
     if results is not None:
         _note(quiet, f"{input}: {len(results):,} evaluated records (the engine is not run)")
         return results_frame(results, per=per)
 
+    import warnings
+
     import pandas as pd
 
     from impact.engine import Engine
-
-    import warnings
-
     from impact.timezones import NaiveTimeWarning, naive_warning_line, records_in_zone, time_zone
 
     engine = engine or Engine.from_path(rules)
@@ -170,16 +170,12 @@ def evaluate_with_progress(engine, df, per: str, quiet: bool, chunk: int = 200):
 
     if quiet or not sys.stderr.isatty() or len(df) <= chunk:
         return engine.evaluate_frame(df, per=per)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
     parts = []
-    with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                  console=stderr(), transient=True) as progress:
-        task = progress.add_task("evaluate", total=len(df))
+    with progress(len(df), quiet) as advance:
         for lo in range(0, len(df), chunk):
             part = df.iloc[lo : lo + chunk]
             parts.append(engine.evaluate_frame(part, per=per))
-            progress.advance(task, len(part))
+            advance(len(part))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -235,7 +231,6 @@ def _emit(frame, format: TableFormat, output: Optional[str]) -> None:
         write_out(text)
 
 
-@app.command()
 @handle_errors
 def study(
     input: str = NEWS_ARG,
@@ -261,11 +256,11 @@ def study(
     debug: bool = DEBUG_OPT,
 ) -> None:
     """Event study: per rule and overall, hit rate and mean forward return of the signals, beside chance."""
-    from impact.collection import canonical_asset
+    from impact.ruleset.collection import canonical_asset
 
     from impact.errors import InputError
-    from impact.prices import read_prices
-    from impact.study import event_study
+    from impact.market.prices import read_prices
+    from impact.market.study import event_study
 
     from impact.engine import Engine
 
@@ -318,7 +313,6 @@ def _study_table(out, asset: str) -> None:
     _console().print(table)
 
 
-@app.command()
 @handle_errors
 def aggregate(
     input: str = NEWS_ARG,
@@ -333,10 +327,10 @@ def aggregate(
     debug: bool = DEBUG_OPT,
 ) -> None:
     """Net view over time: per asset and period, the exponentially decayed view and the counts behind it."""
-    from impact.collection import canonical_asset
+    from impact.ruleset.collection import canonical_asset
 
     from impact.errors import InputError
-    from impact.timeseries import net_view
+    from impact.market.timeseries import net_view
 
     from impact.engine import Engine
 
@@ -368,7 +362,6 @@ def aggregate(
     _console().print(table)
 
 
-@app.command()
 @handle_errors
 def timeline(
     input: str = NEWS_ARG,
@@ -390,11 +383,11 @@ def timeline(
     debug: bool = DEBUG_OPT,
 ) -> None:
     """Plot the net view against the price, with markers for the strongest signals."""
-    from impact.collection import canonical_asset
+    from impact.ruleset.collection import canonical_asset
 
     from impact.errors import InputError
-    from impact.plot import timeline as draw
-    from impact.prices import read_prices
+    from impact.market.plot import timeline as draw
+    from impact.market.prices import read_prices
 
     from impact.engine import Engine
 

@@ -1,0 +1,1 @@
+"""Tools for rule authors: examples run as tests, scaffolding, dev-set statistics, the pytest plugin."""

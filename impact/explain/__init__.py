@@ -1,0 +1,1 @@
+"""What people read: the rendered report and the trace of why a rule fired or not."""

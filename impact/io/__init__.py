@@ -1,0 +1,1 @@
+"""Many documents: records in (JSONL, CSV, Parquet), results out, and pandas frames."""

@@ -1,0 +1,211 @@
+"""Results out: a batch evaluated in order, written as JSONL lines or flat rows, and read back.
+
+Every input record comes out as exactly one result or one error record, in input order.
+``read_evaluated`` reads back what ``impact evaluate`` wrote, in any of its three formats.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Iterator
+
+from impact.errors import InputError
+from impact.pipeline.document import DocumentFailure, attempt
+from impact.io.records import CsvTable, Record, detect_format, json_lines, missing_as_none
+
+
+def evaluate_records(engine: Any, records: Iterable[Record]) -> Iterator[dict[str, Any]]:
+    """One output dict per record: ``{"id", "signals", ...}`` or ``{"id", "line", "error"}``."""
+    for rec in records:
+        if rec.error is not None:
+            yield DocumentFailure(rec.id, rec.error, rec.line).to_dict()
+            continue
+        report = attempt(engine, rec.text, doc_id=rec.id, published_at=rec.published_at, line=rec.line)
+        if isinstance(report, DocumentFailure):
+            yield report.to_dict()
+            continue
+        out = report.to_dict()
+        result = {"id": rec.id, "published_at": out["document"]["published_at"], "language": out["document"]["language"],
+                  "ruleset": out["ruleset"], "signals": out["signals"]}
+        if out["undecided"]:  # assets with evidence but no call, not signals (see Report.undecided)
+            result["undecided"] = out["undecided"]
+        if rec.source is not None:
+            result["source"] = rec.source
+        yield result
+
+
+def evaluated_lines(engine: Any, records: Iterable[Record]) -> Iterator[tuple[dict[str, Any], bytes]]:
+    """:func:`evaluate_records` with each result's JSON line as UTF-8: a result that cannot be
+    written (text from the input that UTF-8 cannot carry, such as a lone surrogate in a cited
+    sentence) comes out as an error record in its place, and the run goes on."""
+    for rec in records:
+        for result in evaluate_records(engine, (rec,)):
+            try:
+                yield result, (json.dumps(result, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+            except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+                reason = f"the result cannot be written as JSON: {type(exc).__name__}: {exc}"
+                rid = result["id"] if _writable(result["id"]) else rec.line
+                error = DocumentFailure(rid, reason, rec.line).to_dict()
+                yield error, (json.dumps(error, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _writable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def flat_columns(assets: list[str]) -> list[str]:
+    """The columns of :func:`flat_row`, in its order (the header of a batch with no records too)."""
+    return ["id", "published_at", "error", *(f"{a}_{k}" for a in assets for k in ("direction", "score")),
+            "signals", "undecided"]
+
+
+def flat_row(result: dict[str, Any], assets: list[str]) -> dict[str, Any]:
+    """A result as one flat row: per asset direction and score, the signals as JSON.
+
+    The id is text (None stays None): a JSONL batch may mix ids such as ``"a1"`` and ``7`` (an
+    id-less record's line number), and a CSV or Parquet column holds one type.
+    """
+    rid = result.get("id")
+    row: dict[str, Any] = {"id": None if rid is None else str(rid), "published_at": result.get("published_at"),
+                           "error": result.get("error")}
+    signals = {s["asset"]: s for s in result.get("signals", [])}
+    for asset in assets:
+        s = signals.get(asset)
+        row[f"{asset}_direction"] = s["direction"] if s else None
+        row[f"{asset}_score"] = s["score"] if s else None
+    ok = "error" not in result
+    row["signals"] = json.dumps(result.get("signals", []), ensure_ascii=False) if ok else None
+    # assets with evidence but no call (Report.undecided), so that a mixed document does not read
+    # as one without evidence
+    row["undecided"] = json.dumps(result.get("undecided", []), ensure_ascii=False) if ok else None
+    return row
+
+
+# -- reading what `impact evaluate` wrote ----------------------------------------------------------
+
+FLAT_COLUMNS = ("id", "published_at", "error", "signals")  # and <asset>_direction, <asset>_score
+OPTIONAL_FLAT_COLUMNS = ("undecided",)  # absent from files written before it existed
+
+
+def read_evaluated(path: str) -> list[dict[str, Any]] | None:
+    """The results in a file that ``impact evaluate`` wrote (JSONL, CSV or Parquet); None for news.
+
+    JSONL: records with ``signals`` or ``error`` and no ``text``. CSV and Parquet: the flat layout
+    of :func:`flat_row` (no ``text`` column), whose ``signals`` column carries the full signals.
+    A file that is not readable at all is None too (reading it as news says what is wrong); a line
+    or row of a results file that cannot be read is an InputError naming the file and line.
+    """
+    if path == "-":
+        return None
+    fmt = detect_format(path)
+    if fmt == "jsonl":
+        return _evaluated_jsonl(path)
+    if fmt == "csv":
+        return _evaluated_csv(path)
+    return _evaluated_parquet(path)
+
+
+def _evaluated_jsonl(path: str) -> list[dict[str, Any]] | None:
+    try:
+        handle = open(path, "rb")
+    except OSError:
+        return None
+    with handle:
+        items = (item for item in json_lines(handle) if not item.blank)
+        first = next(items, None)
+        if first is None or not _is_result(first.value):
+            return None
+        results = []
+        for item in (first, *items):
+            if item.error is not None:
+                raise InputError(f"{path}:{item.number}: {item.error}")
+            if not isinstance(item.value, dict):
+                raise InputError(f"{path}:{item.number}: a result must be a JSON object")
+            results.append(_checked(item.value, f"{path}:{item.number}"))
+    return results
+
+
+def _evaluated_csv(path: str) -> list[dict[str, Any]] | None:
+    try:
+        table = CsvTable(path)
+    except InputError:
+        return None
+    if "text" in table.header or not set(FLAT_COLUMNS) <= set(table.header):
+        table.close()
+        return None
+    results = []
+    for r in table:
+        if r.error is not None:
+            raise InputError(f"{path}:{r.line}: {r.error}")
+        cells = {k: (v if v != "" else None) for k, v in r.fields.items()}  # type: ignore[union-attr]
+        results.append(_unflatten(cells, f"{path}:{r.line}"))
+    return results
+
+
+def _evaluated_parquet(path: str) -> list[dict[str, Any]] | None:
+    from impact.extras import require
+
+    require("parquet", f"reading {path} as Parquet")
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except Exception:  # not a Parquet file, or not there: read_records says which
+        return None
+    if "text" in names or not set(FLAT_COLUMNS) <= set(names):
+        return None
+    frame = pd.read_parquet(path, columns=[*FLAT_COLUMNS, *(c for c in OPTIONAL_FLAT_COLUMNS if c in names)])
+    return [_unflatten({k: missing_as_none(v) for k, v in row.items()}, f"{path}: row {n}")
+            for n, row in enumerate(frame.to_dict("records"), start=1)]
+
+
+def _is_result(value: Any) -> bool:
+    return isinstance(value, dict) and "text" not in value and ("signals" in value or "error" in value)
+
+
+def _unflatten(cells: dict[str, Any], where: str) -> dict[str, Any]:
+    """A flat row back into an ``impact evaluate`` result (no ``ruleset``: the flat layout has none)."""
+    result: dict[str, Any] = {"id": cells.get("id"), "published_at": cells.get("published_at")}
+    if cells.get("error") is not None:
+        result["error"] = cells["error"]
+        return result
+    for column in ("signals", *OPTIONAL_FLAT_COLUMNS):
+        try:
+            value = json.loads(cells.get(column) or "[]")
+        except ValueError:
+            raise InputError(f"{where}: the '{column}' column is not JSON") from None
+        if not isinstance(value, list):
+            raise InputError(f"{where}: the '{column}' column is not a JSON list")
+        if value or column == "signals":
+            result[column] = value
+    return _checked(result, where)
+
+
+def _checked(result: dict[str, Any], where: str) -> dict[str, Any]:
+    """``result`` when its signals and undecided assets read as a report's do; else an InputError
+    of one line naming ``where`` (the file and line) and the first field that is wrong."""
+    from pydantic import ValidationError
+
+    from impact.report import Signal, Undecided
+
+    if "error" in result:
+        return result
+    for column, model in (("signals", Signal), ("undecided", Undecided)):
+        items = result.get(column) or []
+        if not isinstance(items, list):
+            raise InputError(f"{where}: '{column}' is not a JSON list")
+        for i, item in enumerate(items):
+            try:
+                model.model_validate(item)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                field = ".".join(str(part) for part in (column, i, *first["loc"]))
+                more = exc.error_count() - 1
+                raise InputError(f"{where}: {field}: {first['msg']}"
+                                 + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")) from None
+    return result

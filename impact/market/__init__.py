@@ -1,0 +1,1 @@
+"""Market analysis of reports: net-view time series, prices, event studies, timeline plots."""

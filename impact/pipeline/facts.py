@@ -1,0 +1,514 @@
+"""Event facts: which events happened in which sentence, about which asset, with which modifiers.
+
+Works sentence by sentence on the automaton's hits; only events whose trigger terms occurred
+are examined. Near misses (a trigger without its other conditions) are kept for ``--trace``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from impact.ruleset.collection import RuleSet
+from impact.ruleset.regexes import RegexError, compile_regex
+from impact.pipeline.matcher import ALIAS, GROUP, MODIFIER, NONE, NOT_WITHIN, TRIGGER, Matcher
+from impact.ruleset.modifiers import ASSERTED, FLAG_OF, FLAGS
+from impact.ruleset.schema import MODIFIERS, Lexicon
+from impact.pipeline.subject import Mentions, TriggerSpans, coordinated, find_subject
+from impact.pipeline.text import Sentence
+
+_UNMET = "condition not met"  # the reason of a miss when no trace asks which condition
+
+
+
+@dataclass(slots=True)
+class Fact:
+    """One event found in one sentence (normalised coordinates)."""
+
+    id: int
+    event: str
+    sentence: int
+    trigger: tuple[int, int]
+    subject: str | None
+    others: tuple[str, ...]
+    modifiers: dict[str, bool]
+    contrast: int  # +1 after a contrast marker in its sentence, -1 before one or after a concession
+
+    def flag(self, name: str) -> bool:
+        return self.modifiers.get(name, False)
+
+
+@dataclass(slots=True)
+class NearMiss:
+    """An event whose trigger occurred but whose conditions did not all hold."""
+
+    event: str
+    sentence: int
+    trigger: tuple[int, int]
+    reason: str
+
+
+@dataclass(slots=True)
+class _EventSpec:
+    name: str
+    index: int
+    kind: str
+    scope: str
+    window: int | None
+    subject: bool
+    assets: frozenset[str]
+    groups: int
+    regexes: tuple
+    has_none: bool
+    ignore: frozenset[str]
+    side: str
+    # per `all` group: its cache key in SentenceHits.groups and its terms; the terms of `none`
+    group_terms: tuple[tuple[tuple[int, int], frozenset[int]], ...] = ()
+    none_terms: frozenset[int] = frozenset()
+
+
+class SentenceHits:
+    """The hits of one sentence, by what their terms are used for."""
+
+    __slots__ = ("aliases", "not_within", "modifiers", "triggers", "terms", "groups", "nones")
+
+    def __init__(self) -> None:  # plain slots: built for every triggered sentence
+        self.aliases: list[tuple[int, int, str]] = []
+        self.not_within: list[tuple[int, int, str]] = []
+        self.modifiers: dict[str, list[tuple[int, int]]] = {}
+        self.triggers: dict[int, list[tuple[int, int]]] = {}
+        # hits of terms used in `all` groups or `none` vetoes, by term; spread over the events that
+        # use them only for an event triggered here, on first use (a common word can sit in the
+        # vetoes of dozens of events)
+        self.terms: dict[int, list[tuple[int, int]]] = {}
+        self.groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self.nones: dict[int, list[tuple[int, int]]] = {}
+
+    def spans_of(self, tids: frozenset[int]) -> list[tuple[int, int]]:
+        """The hits of these terms in this sentence, in text order."""
+        terms = self.terms
+        if not terms or tids.isdisjoint(terms):
+            return []
+        if len(tids) < len(terms):  # walk the smaller of the two
+            lists = [terms[tid] for tid in tids if tid in terms]
+        else:
+            lists = [found for tid, found in terms.items() if tid in tids]
+        if len(lists) == 1:  # the hits of one term are in text order already
+            return lists[0][:]
+        spans = [span for found in lists for span in found]
+        spans.sort()
+        return spans
+
+
+class FactExtractor:
+    """Compiled event conditions of one rule set."""
+
+    def __init__(self, ruleset: RuleSet, event_index: dict[str, int], matcher: Matcher):
+        self.matcher = matcher
+        self.events: list[_EventSpec] = [None] * len(event_index)  # type: ignore[list-item]
+        for name, ev in ruleset.events.items():
+            idx = event_index[name]
+            self.events[idx] = _EventSpec(
+                name=name,
+                index=idx,
+                kind=ev.kind,
+                scope=ev.scope,
+                window=ev.window,
+                subject=ev.subject == "required",
+                assets=frozenset(ev.assets),
+                groups=len(ev.all),
+                regexes=tuple(compile_regex(r) for r in ev.regex),
+                has_none=not ev.none.is_empty(),
+                ignore=frozenset(ev.ignore),
+                side=ev.subject_side,
+            )
+        self.subject_events = frozenset(e.index for e in self.events if e.subject)
+        # per term: its uses recorded as hits are grouped (triggers, aliases, modifiers, vetoes of
+        # an alias) and whether it also serves `all` groups or `none` lists (kept by term)
+        self._uses = [
+            [use for use in matcher.uses(tid) if use[0] not in (GROUP, NONE)] for tid in range(matcher.term_count)
+        ]
+        self._deferred = frozenset(
+            tid for tid in range(matcher.term_count) if any(use[0] in (GROUP, NONE) for use in matcher.uses(tid))
+        )
+        group_tids: dict[tuple[int, int], set[int]] = {}
+        none_tids: dict[int, set[int]] = {}
+        for tid in self._deferred:
+            for use in matcher.uses(tid):
+                if use[0] == GROUP:
+                    group_tids.setdefault((use[1], use[2]), set()).add(tid)
+                elif use[0] == NONE:
+                    none_tids.setdefault(use[1], set()).add(tid)
+        self._group_tids = {key: frozenset(v) for key, v in group_tids.items()}
+        self._none_tids = {key: frozenset(v) for key, v in none_tids.items()}
+        for spec in self.events:
+            spec.group_terms = tuple(
+                ((spec.index, g), self._group_tids.get((spec.index, g), frozenset())) for g in range(spec.groups)
+            )
+            spec.none_terms = self._none_tids.get(spec.index, frozenset())
+        self._trigger_tids = frozenset(
+            tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
+        )
+        self.lexicons: dict[str, Lexicon] = {m: ruleset.lexicons[m] for m in MODIFIERS if m in ruleset.lexicons}
+        self.asset_regexes = {
+            a: tuple(compile_regex(r) for r in spec.not_regex) for a, spec in ruleset.assets.items() if spec.not_regex
+        }
+        # an asset's several `not_regex` as one alternation: one search tells whether any of them
+        # matches the sentence at all (most sentences: none, and no pass of each is needed)
+        self._asset_probes = {
+            a: probe
+            for a, spec in ruleset.assets.items()
+            if len(spec.not_regex) > 1 and (probe := _alternation(spec.not_regex)) is not None
+        }
+
+    # -- grouping -------------------------------------------------------------------------
+
+    def group(self, hits: list[tuple[int, int, int]], sentences: list[Sentence]) -> dict[int, SentenceHits]:
+        """The hits of each sentence that holds a trigger hit (no other sentence can hold a fact)."""
+        out: dict[int, SentenceHits] = {}
+        if not hits or not sentences:
+            return out
+        trigger_tids = self._trigger_tids
+        # one walk over hits and sentences together (both sorted by start): the hits of each
+        # sentence, kept for the sentences with a trigger among them
+        spans: list[tuple[int, int, int]] = []  # (sentence, first hit, end hit)
+        n = len(sentences)
+        si = 0
+        end = sentences[0].end
+        first = -1
+        triggered = False
+        for k, hit in enumerate(hits):
+            if hit[0] >= end:
+                if triggered:
+                    spans.append((si, first, k))
+                triggered = False
+                first = -1
+                while si < n and sentences[si].end <= hit[0]:
+                    si += 1
+                if si == n:
+                    break
+                end = sentences[si].end
+            if first < 0:
+                first = k
+            if not triggered and hit[2] in trigger_tids and hit[1] <= end and hit[0] >= sentences[si].start:
+                triggered = True
+        else:
+            if triggered:
+                spans.append((si, first, len(hits)))
+        uses_of, deferred = self._uses, self._deferred
+        for i, lo, hi in spans:
+            sentence = sentences[i]
+            s_start, s_end = sentence.start, sentence.end
+            bucket = out[i] = SentenceHits()
+            for k in range(lo, hi):
+                start, end, tid = hits[k]
+                if end > s_end or start < s_start:
+                    continue
+                if tid in deferred:
+                    bucket.terms.setdefault(tid, []).append((start, end))
+                for use in uses_of[tid]:
+                    kind = use[0]
+                    if kind == TRIGGER:
+                        bucket.triggers.setdefault(use[1], []).append((start, end))
+                    elif kind == ALIAS:
+                        bucket.aliases.append((start, end, use[1]))
+                    elif kind == MODIFIER:
+                        bucket.modifiers.setdefault(use[1], []).append((start, end))
+                    elif kind == NOT_WITHIN:
+                        bucket.not_within.append((start, end, use[1]))
+        return out
+
+    # -- facts ----------------------------------------------------------------------------
+
+    def extract(
+        self, norm: str, sentences: list[Sentence], hits: list[tuple[int, int, int]], *, trace: bool = False
+    ) -> tuple[list[Fact], list[NearMiss]]:
+        facts: list[Fact] = []
+        misses: list[NearMiss] = []
+        for si, bucket in self.group(hits, sentences).items():
+            if not bucket.triggers:
+                continue
+            sentence = sentences[si]
+            mentions = self._mentions(norm, sentence, bucket)
+            subject_triggers: TriggerSpans | None = None  # built when an event first needs a subject
+            candidates_for: dict[frozenset[str], Mentions] = {}
+            others: tuple[str, ...] | None = None  # the sentence's assets, once a fact needs them
+            regex_ok: dict[object, bool] = {}
+            events = self.events
+            for ev_idx, spans in bucket.triggers.items():
+                spec = events[ev_idx]
+                candidates = None
+                if spec.subject:
+                    if not mentions and not trace:
+                        continue  # no asset named in the sentence: every trigger misses
+                    candidates = candidates_for.get(spec.assets)
+                    if candidates is None:
+                        assets = spec.assets
+                        candidates = candidates_for[assets] = Mentions(
+                            [m for m in mentions if m[2] in assets] if assets else mentions
+                        )
+                    if not candidates.items and not trace:
+                        continue  # no asset of the event named in the sentence: every trigger misses
+                seen: dict[str | None, tuple[tuple[str, ...], set[tuple]]] = {}
+                for trig in spans if len(spans) == 1 else _longest_first(spans):
+                    anchors: list[tuple[int, int]] = []
+                    reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok, trace)
+                    subjects: list[str | None] = [None]
+                    if reason is None and candidates is not None:
+                        chosen = None
+                        if candidates.items:  # no asset named in the sentence: nothing to look for
+                            if subject_triggers is None:
+                                subject_events = self.subject_events
+                                subject_triggers = TriggerSpans(sorted([
+                                    span for ev, found in bucket.triggers.items() if ev in subject_events for span in found
+                                ]))
+                            chosen = find_subject(sentence, trig, candidates, subject_triggers, spec.side)
+                        if chosen is None:
+                            reason = "no asset named near the trigger" + (
+                                f" (needs one of: {', '.join(sorted(spec.assets))})" if spec.assets and trace else ""
+                            )
+                        else:
+                            subjects = coordinated(norm, candidates.items, chosen)
+                    if reason is not None:
+                        if trace:
+                            misses.append(NearMiss(spec.name, si, trig, reason))
+                        continue
+                    # per subject, the event's first hit in the sentence sets what it asserts
+                    # (negated, reversed, conditional: "没有理由降息 ... 只降息一次" stays a
+                    # negated cut). A later hit asserting the same with other weights (hedged,
+                    # future, a contrast: "可能承压 ... 承压明显") is a fact of its own, so that the
+                    # engine can keep the stronger vote whichever comes first; a hit that reads
+                    # the same as an earlier one adds nothing.
+                    mods, contrast = self._modifiers(sentence, bucket, anchors, spec.ignore)
+                    asserts = tuple(f for f in ASSERTED if f in mods)
+                    reading = (tuple(mods), contrast)
+                    fresh = []
+                    for s in subjects:
+                        first = seen.get(s)
+                        if first is None:
+                            seen[s] = (asserts, {reading})
+                        elif first[0] != asserts or reading in first[1]:
+                            continue
+                        else:
+                            first[1].add(reading)
+                        fresh.append(s)
+                    if not fresh:
+                        continue
+                    if others is None:
+                        others = tuple(dict.fromkeys(a for _, _, a in mentions))
+                    for subject in fresh:
+                        facts.append(Fact(len(facts), spec.name, si, trig, subject, others, mods, contrast))
+        facts.sort(key=lambda f: (f.trigger, f.event))
+        for i, f in enumerate(facts):
+            f.id = i
+        return facts, misses
+
+    def _mentions(self, norm: str, sentence: Sentence, bucket: SentenceHits) -> list[tuple[int, int, str]]:
+        out = []
+        if not bucket.aliases:
+            return out
+        # aliases and vetoes are each sorted by start: look only at vetoes that start in reach
+        vetoes = sorted(bucket.not_within)
+        if vetoes:
+            veto_starts = [v[0] for v in vetoes]
+            veto_reach = max([y - x for x, y, _ in vetoes])
+        vetoed_by_regex: dict[str, list[tuple[int, int]]] = {}
+        for a, b, asset in bucket.aliases:
+            if vetoes:
+                lo_k = bisect.bisect_left(veto_starts, b - veto_reach)
+                hi_k = bisect.bisect_right(veto_starts, a)
+                if any(vetoes[k][1] >= b and vetoes[k][2] == asset for k in range(lo_k, hi_k)):
+                    continue
+            regexes = self.asset_regexes.get(asset)
+            if regexes:
+                spans = vetoed_by_regex.get(asset)
+                if spans is None:  # one pass of each regex per sentence, not one per alias
+                    text = norm[sentence.start : sentence.end]
+                    probe = self._asset_probes.get(asset)
+                    if probe is not None and probe.search(text) is None:
+                        spans = vetoed_by_regex[asset] = []
+                    else:
+                        spans = vetoed_by_regex[asset] = [
+                            (m.start() + sentence.start, m.end() + sentence.start)
+                            for rx in regexes
+                            for m in rx.finditer(text)
+                        ]
+                if any(x <= a and b <= y for x, y in spans):
+                    continue
+            out.append((a, b, asset))
+        # overlapping aliases of one asset (金价 inside 沪金价) count once
+        out.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        kept: list[tuple[int, int, str]] = []
+        for m in out:
+            if kept and m[0] < kept[-1][1] and m[2] == kept[-1][2]:
+                continue
+            kept.append(m)
+        return kept
+
+    def _conditions(
+        self,
+        norm: str,
+        sentence: Sentence,
+        bucket: SentenceHits,
+        spec: _EventSpec,
+        trig: tuple[int, int],
+        anchors: list[tuple[int, int]],
+        regex_ok: dict[object, bool] | None = None,
+        explain: bool = True,
+    ) -> str | None:
+        """Why the event does not hold at this trigger (None: it holds); fills ``anchors``. Without
+        ``explain`` the reason is only ``_UNMET``: no text is formatted for a miss nobody reads."""
+        anchors.append(trig)
+        span: tuple[int, int] | None = None  # the trigger's clause (or sentence): only found when needed
+        for g, (key, tids) in enumerate(spec.group_terms):
+            group = bucket.groups.get(key)
+            if group is None:
+                group = bucket.groups[key] = bucket.spans_of(tids)
+            found = None
+            if group:
+                if span is None:
+                    span = _scope(sentence, spec.scope, trig[0])
+                lo, hi = span
+                for a, b in group:
+                    if a < lo or b > hi or (a < trig[1] and trig[0] < b):
+                        continue
+                    if spec.window is not None and max(a - trig[1], trig[0] - b) > spec.window:
+                        continue
+                    found = (a, b)
+                    break
+            if found is None:
+                if not explain:
+                    return _UNMET
+                where = f"within {spec.window} characters" if spec.window else f"in the same {spec.scope}"
+                return f"condition all[{g}] has no term {where}"
+            anchors.append(found)
+        if spec.has_none:
+            # a heading "特朗普:" / "英国央行:" / "Trump:" is the speaker of the whole sentence:
+            # its vetoes (a politician's demand, another central bank) hold in every clause
+            nones = bucket.nones.get(spec.index)
+            if nones is None:
+                nones = bucket.nones[spec.index] = bucket.spans_of(spec.none_terms)
+            if nones:
+                if span is None:
+                    span = _scope(sentence, spec.scope, trig[0])
+                lo, hi = span
+                for a, b in nones:
+                    if lo <= a and b <= hi:
+                        if not explain:
+                            return _UNMET
+                        return f"vetoed by {norm[a:b]!r} (none)"
+                head = _heading_end(norm, sentence)
+                for a, b in nones:
+                    if sentence.start <= a and b <= head:
+                        if not explain:
+                            return _UNMET
+                        return f"vetoed by {norm[a:b]!r} (none, in the heading)"
+        for rx in spec.regexes:
+            ok = regex_ok.get(rx) if regex_ok is not None else None
+            if ok is None:  # a regex depends on the sentence only: search it once per sentence
+                ok = rx.search(norm[sentence.start : sentence.end]) is not None
+                if regex_ok is not None:
+                    regex_ok[rx] = ok
+            if not ok:
+                if not explain:
+                    return _UNMET
+                return f"regex {rx.pattern!r} does not match the sentence"
+        return None
+
+    def _modifiers(
+        self, sentence: Sentence, bucket: SentenceHits, anchors: list[tuple[int, int]], ignore: frozenset[str]
+    ) -> tuple[dict[str, bool], int]:
+        """Modifier flags of an event: a modifier near the trigger or near one of its `all` terms."""
+        if not bucket.modifiers:  # most sentences: no modifier term at all
+            return {}, 0
+        trig = anchors[0]
+        found = set()
+        for name, spans in bucket.modifiers.items():  # the few modifier lexicons that occur
+            flag = FLAG_OF.get(name)
+            if flag is not None and flag not in found and name not in ignore:
+                lex = self.lexicons[name]
+                for anchor in anchors:
+                    if self._near(lex, spans, anchor, sentence):
+                        found.add(flag)
+                        break
+        flags = {flag: True for flag in FLAGS if flag in found} if found else {}
+        contrast = 0
+        markers = bucket.modifiers.get("contrast")
+        if markers:
+            if any(b <= trig[0] for a, b in markers):
+                contrast = 1
+            elif any(a >= trig[1] for a, b in markers):
+                contrast = -1
+        if not contrast:
+            conceded = [a for a, b in bucket.modifiers.get("concession", ()) if b <= trig[0]]
+            # 虽然/尽管/although weakens its own clause only, not the clause it leads to
+            # ("Although the dollar strengthened, gold rose": 'rose' keeps its full weight)
+            if conceded and max(conceded) >= sentence.clause_span(trig[0])[0]:
+                contrast = -1
+        return flags, contrast
+
+    @staticmethod
+    def _near(lex: Lexicon, spans: list[tuple[int, int]], trig: tuple[int, int], sentence: Sentence) -> bool:
+        lo, hi = _scope(sentence, lex.scope, trig[0])
+        t0, t1 = trig
+        position, max_distance, max_clauses = lex.position, lex.max_distance, lex.max_clauses
+        for a, b in spans:
+            if a < lo or b > hi or (a < t1 and t0 < b):
+                continue
+            before = b <= t0
+            if position == "before" and not before:
+                continue
+            if position == "after" and before:
+                continue
+            if max_distance is not None:
+                dist = t0 - b if before else a - t1
+                if dist > max_distance:
+                    continue
+            if max_clauses is not None:
+                apart = abs(bisect.bisect_right(sentence.clauses, t0) - bisect.bisect_right(sentence.clauses, a))
+                if apart > max_clauses:
+                    continue
+            return True
+        return False
+
+
+def _alternation(patterns: list[str]):
+    """One RE2 regex matching wherever any of ``patterns`` matches (each in a group of its own,
+    which also bounds its inline flags); None if RE2 does not take the combination."""
+    try:
+        return compile_regex("|".join(f"(?:{p})" for p in patterns))
+    except RegexError:
+        return None
+
+
+def _scope(sentence: Sentence, scope: str, pos: int) -> tuple[int, int]:
+    """The span an event's conditions look in: the clause of ``pos``, or the whole sentence."""
+    return sentence.clause_span(pos) if scope == "clause" else (sentence.start, sentence.end)
+
+
+def _heading_end(norm: str, sentence: Sentence) -> int:
+    """End of the sentence's heading (its first clause when that clause ends in a colon), else -1."""
+    if len(sentence.clauses) < 2:
+        return -1
+    end = sentence.clauses[1]
+    k = end - 1
+    while k > sentence.start and norm[k].isspace():
+        k -= 1
+    return end if norm[k] == ":" else -1
+
+
+def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Trigger hits of one event, dropping those nested inside a longer hit of the same event."""
+    if len(spans) == 1:
+        return spans
+    ordered = sorted(spans, key=lambda s: (s[0], -(s[1] - s[0])))
+    kept: list[tuple[int, int]] = []
+    furthest = -1  # every kept span starts at or before s: s is nested iff one reaches its end
+    for s in ordered:
+        if furthest >= s[1]:
+            continue
+        kept.append(s)
+        furthest = max(furthest, s[1])
+    return kept
+
+

@@ -1,0 +1,309 @@
+"""Inference on durable_rules: event facts in, fired impact rules out.
+
+durable_rules has sharp edges (measured, see the README's design notes); this wrapper keeps
+inside them:
+
+* rulesets are JSON definitions registered on a private ``Host`` per engine, never the global
+  ``durable.lang`` registry, and the host's background dispatch timers are not started;
+* every fact of a document carries a unique id and one state id (``sid``) per document, whose
+  state is deleted in ``finally`` (live sids are capped around 1,024);
+* one lock serialises all calls into the host (the library is not thread-safe);
+* an exception raised inside an action is recorded and raised to the caller as InferenceError
+  (durable_rules itself swallows it into the state's ``exception`` field);
+* rules are split into rulesets below the measured limits (about 512 rules per ruleset, 64
+  rules matching one fact) and the split is checked when the engine is built;
+* a join fires once per combination of its facts, so each join ruleset is given at most the
+  first 64 facts of one (event, flags) per document (16 for three conditions, ...): at most
+  JOIN_FIRINGS firings of a rule, however often a document repeats itself.
+
+What durable_rules is given (``mode``):
+
+* ``"joins"`` (the default): the rules whose condition joins two or more facts (``all`` of
+  several events) run on durable_rules. A rule with one condition, or an ``any`` rule, fires once
+  per fact whose (event, modifier flags) equals one of its conditions: that is the alpha-memory
+  lookup of a Rete network, done here as one dict lookup per fact, with no JSON round trip, no
+  state and no per-firing callback through the C engine (which cost about 60 µs a firing);
+* ``"durable"``: every rule runs on durable_rules;
+* ``"python"``: no durable_rules at all: the joins run in pure Python (impact.pipeline.joins), the
+  default where durable_rules does not import (Python >= 3.13).
+
+All modes give the same firings (tests/test_inference.py runs them all over the fixtures and a
+generated corpus and compares the reports); the firings are handed to ``on_fire`` in one
+canonical order, by the facts they bind and then by rule, whatever order the engine fired in.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import Counter
+from typing import Callable, Sequence
+
+from impact.errors import InferenceError
+from impact.pipeline.facts import Fact
+from impact.pipeline.joins import BACKENDS, durable_available, in_text_order, join_firings, repeated_conditions
+from impact.ruleset.modifiers import ASSERTED, asserted_key
+from impact.ruleset.schema import EventRef, Rule
+
+if durable_available():
+    from durable import engine as durable_engine
+else:  # Python >= 3.13: the joins run in pure Python (impact.pipeline.joins)
+    durable_engine = None
+
+MAX_RULES_PER_RULESET = 128
+MAX_RULES_PER_EVENT = 48
+JOIN_FIRINGS = 4096  # firings of one join rule per document at most (64 x 64 for two events)
+
+
+if durable_engine is not None:
+
+    class _PrivateHost(durable_engine.Host):
+        """A durable_rules host without its timer threads: we only assert facts synchronously."""
+
+        def _run(self) -> None:  # noqa: D401 - overriding the library's thread start
+            return
+
+
+def partition(rules: Sequence[Rule], events_of: Sequence[set[str]] | None = None) -> list[list[int]]:
+    """Split rule indexes into rulesets within the per-ruleset and per-event limits."""
+    if events_of is None:
+        events_of = [{ref.event for ref in rule.when.refs()} for rule in rules]
+    bins: list[list[int]] = []
+    counts: list[dict[str, int]] = []
+    first_open = 0  # bins before this one are full: skipping them keeps 10,000 rules linear
+    for idx, events in enumerate(events_of):
+        while first_open < len(bins) and len(bins[first_open]) >= MAX_RULES_PER_RULESET:
+            first_open += 1
+        for b in range(first_open, len(bins)):
+            per_event = counts[b]
+            if len(bins[b]) < MAX_RULES_PER_RULESET and all(per_event.get(e, 0) < MAX_RULES_PER_EVENT for e in events):
+                break
+        else:
+            bins.append([])
+            counts.append({})
+            b = len(bins) - 1
+        bins[b].append(idx)
+        for e in events:
+            counts[b][e] = counts[b].get(e, 0) + 1
+    return bins
+
+
+def ref_key(ref: EventRef) -> int:
+    """The modifiers a rule's event asks for, packed in one field as a fact's are (fewer tests per fact)."""
+    return asserted_key({name: getattr(ref, name) for name in ASSERTED})
+
+
+def condition(ref: EventRef) -> dict:
+    return {"$and": [{"event": ref.event}, {"m": ref_key(ref)}]}
+
+
+OnFire = Callable[[int, list[int]], None]
+
+MODES = BACKENDS  # "python": the joins in pure Python, see impact.pipeline.joins
+
+
+def _is_join(rule: Rule, refs: Sequence) -> bool:
+    return rule.when.mode == "all" and len(refs) > 1
+
+
+class Inference:
+    """The impact rules of one engine: joins compiled into durable_rules rulesets on a private host,
+    single-condition rules into a lookup table (``mode="durable"``: every rule on durable_rules)."""
+
+    def __init__(self, rules: Sequence[Rule], mode: str = "joins"):
+        if mode not in MODES:
+            raise ValueError(f"inference mode must be one of {MODES}, not {mode!r}")
+        if mode != "python" and durable_engine is None:
+            from impact.pipeline.joins import resolve_backend
+
+            resolve_backend(mode)  # raises InferenceError: durable_rules does not import here
+        self.mode = mode
+        self._rules = list(rules)
+        self._lock = threading.Lock()
+        self._sids = itertools.count()
+        self._fired: list[tuple[int, list[int]]] = []
+        self._errors: list[tuple[int, BaseException]] = []
+        self._routes: dict[str, list[str]] = {}
+        # (event, flags) -> the single-condition and `any` rules it fires, in rule order
+        self._direct: dict[tuple[str, int], list[int]] = {}
+        # (event, negated, reversed, conditional) combinations that some rule of a ruleset accepts:
+        # a batch holding one fact that no rule matches is refused whole by durable_rules.
+        self._accepts: dict[str, set[tuple[str, int]]] = {}
+        # Per ruleset, what it takes for at least one of its rules to fire: a ruleset that is given
+        # facts and fires nothing (half of an `all` join) crashes durable_rules in delete_state
+        # (free(): invalid pointer, seen with 2.0.28), so such a ruleset is not asserted at all.
+        self._any_keys: dict[str, set[tuple[str, int]]] = {}
+        self._joins: dict[str, dict[tuple[str, int], list[Counter]]] = {}
+        # per join ruleset, its joins as (rule index, keys of its conditions): mode "python"
+        self._conditions: dict[str, list[tuple[int, list[tuple[str, int]]]]] = {}
+        self._repeated: dict[int, list[list[int]]] = {}  # joins asking twice for one (event, flags)
+        all_refs = [rule.when.refs() for rule in self._rules]  # refs() builds models: once per rule
+        on_durable: list[int] = []
+        for idx, (rule, refs) in enumerate(zip(self._rules, all_refs)):
+            if mode == "durable" or _is_join(rule, refs):
+                on_durable.append(idx)
+                continue
+            for key in dict.fromkeys((r.event, ref_key(r)) for r in refs):
+                self._direct.setdefault(key, []).append(idx)
+        definitions: dict[str, dict] = {}
+        # joins and single-condition rules in rulesets of their own, so that a join's fact budget
+        # (below) applies to joins only, in both modes
+        bins: list[list[int]] = []
+        for kind in (False, True):
+            chosen = [i for i in on_durable if _is_join(self._rules[i], all_refs[i]) == kind]
+            bins += [[chosen[m] for m in b] for b in partition([self._rules[i] for i in chosen],
+                                                                [{r.event for r in all_refs[i]} for i in chosen])]
+        # A join fires once per combination of its facts: a document repeating one sentence 800
+        # times would make 160,000 firings of a two-event join. Each join ruleset sees at most
+        # `cap` facts per (event, flags), the first in the text, so that a rule of n conditions
+        # fires at most JOIN_FIRINGS times per document.
+        self._cap: dict[str, int] = {}
+        for b, members in enumerate(bins):
+            name = f"impact_{b}"
+            arity = max((len(all_refs[i]) for i in members if _is_join(self._rules[i], all_refs[i])), default=0)
+            if arity:
+                self._cap[name] = max(1, int(round(JOIN_FIRINGS ** (1 / arity), 6)))
+            ruleset: dict[str, dict] = {}
+            per_event: dict[str, int] = {}
+            for idx in members:
+                rule = self._rules[idx]
+                refs = all_refs[idx]
+                conds = [
+                    {f"e{k}": condition(r)} for k, r in enumerate(refs)
+                ]
+                ruleset[f"r{idx}"] = {rule.when.mode: conds, "run": self._action(idx, len(refs), _is_join(rule, refs))}
+                accepts = self._accepts.setdefault(name, set())
+                keys = [(r.event, ref_key(r)) for r in refs]
+                accepts.update(keys)
+                if not _is_join(rule, refs):
+                    self._any_keys.setdefault(name, set()).update(keys)
+                else:
+                    need = Counter(keys)
+                    self._conditions.setdefault(name, []).append((idx, keys))
+                    if len(need) < len(keys):
+                        self._repeated[idx] = repeated_conditions(keys)
+                    for key in need:
+                        self._joins.setdefault(name, {}).setdefault(key, []).append(need)
+                for r in {r.event for r in refs}:
+                    per_event[r] = per_event.get(r, 0) + 1
+                    routes = self._routes.setdefault(r, [])
+                    if name not in routes:
+                        routes.append(name)
+            if len(ruleset) > MAX_RULES_PER_RULESET or any(v > MAX_RULES_PER_EVENT for v in per_event.values()):
+                raise InferenceError(f"internal: ruleset {name} exceeds durable_rules limits")
+            definitions[name] = ruleset
+        self._host = None
+        if mode != "python":
+            self._host = _PrivateHost()
+            if definitions:
+                self._host.set_rulesets(definitions)
+        self.ruleset_count = len(definitions)
+        self.durable_rule_count = len(on_durable)  # rules that run on durable_rules
+
+    def _action(self, idx: int, arity: int, join: bool) -> Callable:
+        aliases = [f"e{k}" for k in range(arity)]
+
+        def action(c) -> None:
+            try:
+                ids = []
+                for alias in aliases:
+                    fact = getattr(c, alias)
+                    if fact is not None:
+                        ids.append(int(fact["id"]))
+                if join:
+                    self._fired.append((idx, ids))
+                else:
+                    # an `any` frame keeps the facts of earlier firings in its other aliases: each
+                    # fact is one firing of its own (duplicates are dropped in _run_durable)
+                    self._fired += [(idx, [i]) for i in ids]
+            except BaseException as exc:
+                self._errors.append((idx, exc))
+                raise
+
+        return action
+
+    def _fires(self, name: str, payload: list[dict]) -> bool:
+        """Whether some rule of ruleset ``name`` completes on these facts (conditions are plain
+        equalities, so a rule whose every condition has a fact fires)."""
+        present = Counter((f["event"], f["m"]) for f in payload)
+        any_keys = self._any_keys.get(name, ())
+        if any(key in any_keys for key in present):
+            return True
+        joins = self._joins.get(name, {})
+        return any(
+            all(present[k] >= n for k, n in need.items()) for key in present for need in joins.get(key, ())
+        )
+
+    def run(self, facts: Sequence[Fact], on_fire: OnFire) -> None:
+        """Fire the rules on one document's facts; ``on_fire(rule_index, fact_ids)`` is called per
+        firing, ordered by the facts bound (their ids follow the text) and then by rule."""
+        fired: list[tuple[int, list[int]]] = []
+        by_ruleset: dict[str, list[dict]] = {}
+        direct, routes_of, accepts, caps = self._direct, self._routes, self._accepts, self._cap
+        given: Counter = Counter()  # (ruleset, key) -> facts given to a join ruleset so far
+        for fact in facts:
+            mods = fact.modifiers
+            key = (fact.event, asserted_key(mods))
+            for idx in direct.get(key, ()):
+                fired.append((idx, [fact.id]))
+            for name in routes_of.get(fact.event, ()):
+                if key in accepts[name]:
+                    cap = caps.get(name)
+                    if cap is not None:
+                        if given[name, key] >= cap:
+                            continue
+                        given[name, key] += 1
+                    by_ruleset.setdefault(name, []).append({"sid": "", "id": str(fact.id), "event": fact.event, "m": key[1]})
+        if by_ruleset:
+            by_ruleset = {name: payload for name, payload in by_ruleset.items() if self._fires(name, payload)}
+        if by_ruleset:
+            if self._host is None:
+                for name, payload in by_ruleset.items():
+                    fired += join_firings(self._conditions[name], ((int(f["id"]), (f["event"], f["m"])) for f in payload))
+            else:
+                repeated = self._repeated
+                fired += [(idx, in_text_order(ids, repeated[idx]) if idx in repeated else ids)
+                          for idx, ids in self._run_durable(by_ruleset)]
+        fired.sort(key=lambda f: (sorted(f[1]), f[0]))
+        for idx, ids in fired:
+            try:
+                on_fire(idx, ids)
+            except Exception as exc:
+                raise InferenceError(
+                    f"rule {self._rules[idx].id!r} failed in its action: {type(exc).__name__}: {exc}"
+                ) from exc
+
+    def _run_durable(self, by_ruleset: dict[str, list[dict]]) -> list[tuple[int, list[int]]]:
+        with self._lock:
+            sid = str(next(self._sids))
+            self._fired = []
+            self._errors = []
+            # delete_state on a state that was never created crashes durable_rules: track them
+            created: list[str] = []
+            try:
+                for name, payload in by_ruleset.items():
+                    for fact in payload:
+                        fact["sid"] = sid
+                    try:
+                        self._host.assert_facts(name, payload)
+                        created.append(name)
+                    except durable_engine.MessageNotHandledException as exc:
+                        # run() gives a ruleset only facts one of its rules accepts, so this does not
+                        # happen. If it did, the batch is half recorded (asserting its facts again
+                        # raises MessageObservedException) and deleting its state may crash the
+                        # process (seen with 2.0.28): leave that one state in place and say so.
+                        raise InferenceError(
+                            f"internal: durable_rules refused facts that ruleset {name} accepts: {exc}"
+                        ) from exc
+                    except Exception as exc:
+                        raise InferenceError(f"durable_rules refused the facts of ruleset {name}: {exc}") from exc
+                    if self._errors:
+                        idx, exc = self._errors[0]
+                        raise InferenceError(
+                            f"rule {self._rules[idx].id!r} failed in its action: {type(exc).__name__}: {exc}"
+                        ) from exc
+                return list({(idx, tuple(sorted(ids))): (idx, ids) for idx, ids in self._fired}.values())
+            finally:
+                for name in created:
+                    self._host.delete_state(name, sid)
+                self._fired = []

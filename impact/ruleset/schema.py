@@ -1,0 +1,261 @@
+"""The rule language: pydantic models of one rule file, strict, unknown keys refused.
+
+A rule file may hold any of four sections; a rule folder is the union of its files:
+
+* ``assets``   - canonical asset ids with their names in each language;
+* ``lexicons`` - shared term lists: the modifier lexicons (negation, hedge, ...) and any
+                 list that events reference as ``@name``;
+* ``events``   - what happened in a sentence (trigger terms plus conditions);
+* ``rules``    - impact rules: one or several events -> views on assets, with examples.
+
+``impact rules schema`` prints the JSON Schema generated from these models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Iterable, Iterator, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from impact.ruleset.modifiers import LEXICONS
+
+Direction = Literal["bullish", "bearish", "neutral"]
+Basis = Literal["explicit", "inferred", "reported"]
+Horizon = Literal["intraday", "short", "medium", "long"]
+Status = Literal["active", "experimental", "deprecated", "disabled"]
+
+# The modifier lexicons the evaluator knows (impact.ruleset.modifiers). Their names are reserved in ``lexicons``.
+MODIFIERS = LEXICONS
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+
+# An asset, lexicon or event id: a key of its section, each refused at its own line.
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+# What Terms refuses as a term, for the JSON Schema: blank, or nothing but '*' or '@'.
+_NOT_A_TERM = r"^\s*[*@]?\s*$"
+Term = Annotated[str, Field(json_schema_extra={"not": {"pattern": _NOT_A_TERM}})]
+
+
+def _section(description: str) -> Any:
+    """A section of ids: the JSON Schema names the pattern every key must match, as the loader does."""
+    return Field(default_factory=dict, description=description, json_schema_extra={"propertyNames": {"pattern": ID_PATTERN}})
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON Schema cannot tell 1.0 from 1 (both are integers there); the loader reads them alike too
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Terms(_Strict):
+    """Literal terms per language. Matching is case-insensitive after NFKC normalisation.
+
+    English terms match whole words; a trailing ``*`` also matches any word ending
+    (``sanction*`` matches sanctions, sanctioned). ``@name`` inserts the terms of lexicon
+    ``name`` for the same language.
+    """
+
+    zh: list[Term] = Field(default_factory=list, description="Chinese terms")
+    en: list[Term] = Field(default_factory=list, description="English terms")
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _non_empty_terms(cls, terms: list[str]) -> list[str]:
+        for term in terms:
+            if not term.strip() or term.strip() in ("*", "@"):
+                raise ValueError(f"empty term {term!r}")
+        return terms
+
+    def is_empty(self) -> bool:
+        return not (self.zh or self.en)
+
+
+class Asset(_Strict):
+    """An asset and the names it goes by."""
+
+    description: str = ""
+    names: Terms = Field(description="aliases that mention the asset (黄金, 金价, gold, XAU, ...)")
+    not_within: Terms = Field(
+        default_factory=Terms,
+        description="longer terms inside which an alias is not a mention (亿美元, 美元/盎司, gold medal)",
+    )
+    not_regex: list[str] = Field(
+        default_factory=list,
+        description="regexes (RE2 syntax) whose match around an alias makes it no mention, e.g. '[0-9]美元'",
+    )
+
+
+class Lexicon(_Strict):
+    """A shared term list. Modifier lexicons also say where, relative to the trigger, they count."""
+
+    description: str = ""
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+    scope: Literal["clause", "sentence"] = Field(
+        "clause", description="modifier lexicons: the span around the trigger searched for a term"
+    )
+    position: Literal["before", "after", "any"] = Field(
+        "any", description="modifier lexicons: where the term must stand relative to the trigger"
+    )
+    max_distance: int | None = Field(
+        None, ge=0, description="modifier lexicons: at most this many characters between term and trigger"
+    )
+    max_clauses: int | None = Field(
+        None, ge=0, description="modifier lexicons: at most this many clauses between term and trigger (如果 reaches 1)"
+    )
+
+
+class Event(_Strict):
+    """What happened, found in one sentence.
+
+    A trigger term from ``terms`` must occur; every group in ``all`` must have a term in the
+    same scope (and within ``window`` characters of the trigger if set); no term of ``none``
+    may occur in that scope; every regex in ``regex`` must match the sentence.
+    """
+
+    description: str
+    kind: Literal["driver", "view", "report"] = Field(
+        "driver", description="driver: a cause; view: an analyst's stated view; report: a reported price move"
+    )
+    terms: Terms = Field(
+        description="trigger terms: any of them starts a candidate",
+        json_schema_extra={"anyOf": [{"required": [lang], "properties": {lang: {"minItems": 1}}} for lang in ("zh", "en")]},
+    )
+    all: list[Terms] = Field(default_factory=list, description="further term groups that must all occur")
+    none: Terms = Field(default_factory=Terms, description="terms that veto the event in its scope")
+    regex: list[str] = Field(default_factory=list, description="RE2 regexes that must also match the sentence")
+    scope: Literal["clause", "sentence"] = "sentence"
+    window: int | None = Field(None, ge=1, description="max characters between the trigger and each `all` term")
+    subject: Literal["none", "required"] = Field(
+        "none", description="required: the event is about an asset named near the trigger (its subject)"
+    )
+    assets: list[str] = Field(default_factory=list, description="with subject: only these assets may be the subject")
+    subject_side: Literal["any", "before", "after"] = Field(
+        "any", description="where the subject stands: before the trigger (金价承压) or after it (提振金价, weighs on gold)"
+    )
+    ignore: list[Literal["negation", "hedge", "reversal", "conditional", "future", "past"]] = Field(
+        default_factory=list,
+        description="modifier lexicons that do not apply (a lifted sanction is not a 'reversed' event)",
+    )
+
+    @model_validator(mode="after")
+    def _triggers(self) -> "Event":
+        if self.terms.is_empty():
+            raise ValueError("an event needs at least one trigger term in `terms`")
+        return self
+
+
+class EventRef(_Strict):
+    """An event in a rule's condition, with the modifiers it must (not) carry."""
+
+    event: str
+    negated: bool = False
+    reversed: bool = False
+    conditional: bool = False
+
+
+class When(_Strict):
+    """`all`: every listed event occurs in the document; `any`: at least one does."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "oneOf": [{"required": [mode], "properties": {mode: {"minItems": 1}}} for mode in ("all", "any")]
+    })
+
+    all: list[str | EventRef] = Field(default_factory=list)
+    any: list[str | EventRef] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "When":
+        if bool(self.all) == bool(self.any):
+            raise ValueError("`when` needs exactly one of `all` or `any`, non-empty")
+        return self
+
+    def refs(self) -> list[EventRef]:
+        return [EventRef(event=r) if isinstance(r, str) else r for r in (self.all or self.any)]
+
+    @property
+    def mode(self) -> Literal["all", "any"]:
+        return "all" if self.all else "any"
+
+
+class View(_Strict):
+    """A view the rule asserts when it fires."""
+
+    asset: str = Field(
+        description="an asset id, '{subject}' (the asset the event is about) or '{others}' "
+        "(assets named in the sentence, less `exclude`)"
+    )
+    direction: Direction
+    strength: float = Field(0.5, ge=0.0, le=1.0)
+    horizon: Horizon = "short"
+    exclude: list[str] = Field(default_factory=list, description="with '{others}': assets never targeted")
+    fallback: list[str] = Field(default_factory=list, description="with '{others}': targets when none is named")
+
+
+class Example(_Strict):
+    """A text and the views this rule must produce on it ({} = the rule must not fire)."""
+
+    text: str
+    expect: dict[str, Direction] = Field(default_factory=dict)
+    note: str = ""
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=ID_PATTERN, description="dotted lower-case id, unique in the rule set")
+    version: Annotated[int, BeforeValidator(_whole_number)] = Field(1, ge=1)
+    status: Status = "active"
+    description: str
+    references: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    basis: Basis = Field("inferred", description="explicit analyst view, inferred from a driver, or reported move")
+    when: When
+    then: list[View] = Field(min_length=1)
+    rationale: str = Field(description="why the event moves the asset, in one or two sentences")
+    explain: str = Field(
+        description="explanation template; fields: {asset} {direction} {trigger} {event} {events}"
+    )
+    examples: list[Example] = Field(default_factory=list)
+
+
+class RuleFile(_Strict):
+    """One YAML file of a rule folder."""
+
+    assets: dict[Id, Asset] = _section("asset id -> the asset's names")
+    lexicons: dict[Id, Lexicon] = _section("lexicon id -> its terms")
+    events: dict[Id, Event] = _section("event id -> what happened and how it reads")
+    rules: list[Rule] = Field(default_factory=list)
+
+
+EXPLAIN_FIELDS = ("asset", "direction", "trigger", "event", "events")
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a rule file, as ``impact rules schema`` prints it and editors read it.
+
+    ``impact/rules.schema.json`` is this, generated (a test keeps it in sync); rule files point
+    their editor at it with ``# yaml-language-server: $schema=<path to rules.schema.json>``.
+    """
+    doc = RuleFile.model_json_schema()
+    doc["title"] = "asset-impact rule file"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **doc}
+
+
+def expand_terms(lexicons: dict[str, Lexicon], terms: Iterable[str], lang: str, _open: tuple[str, ...] = ()) -> Iterator[str]:
+    """Terms with ``@name`` references replaced by that lexicon's terms, recursively.
+
+    A lexicon may reference other lexicons; a reference to an unknown lexicon or one that closes
+    a cycle yields nothing here (lint reports both: E303, E309).
+    """
+    for term in terms:
+        if not term.startswith("@"):
+            yield term
+            continue
+        name = term[1:]
+        lexicon = lexicons.get(name)
+        if lexicon is None or name in _open:
+            continue
+        yield from expand_terms(lexicons, getattr(lexicon, lang), lang, _open + (name,))

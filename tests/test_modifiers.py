@@ -1,0 +1,40 @@
+"""One modifier table: what the schema, the facts, the inference and the trace read."""
+
+import math
+
+from impact.explain.trace import trace_dict
+from impact.pipeline.resolve import weigh
+from impact.ruleset.modifiers import ASSERTED, FLAGS, LEXICONS, MODIFIERS, vote_modifiers
+from impact.ruleset.schema import EventRef
+from impact.ruleset.schema import MODIFIERS as RESERVED_LEXICONS
+
+from conftest import ROOT
+
+
+def test_a_rule_can_ask_for_exactly_the_modifiers_that_change_what_a_fact_asserts():
+    flags = {name for name, f in EventRef.model_fields.items() if f.annotation in (bool, "bool")}
+    assert flags == set(ASSERTED) == {"negated", "reversed", "conditional"}
+    assert RESERVED_LEXICONS == LEXICONS
+
+
+def test_a_vote_lists_its_flags_in_table_order_then_its_contrast():
+    assert vote_modifiers({"future": True, "hedged": True}, -1) == ("hedged", "future", "before-contrast")
+    assert vote_modifiers({}, 1) == ("after-contrast",)
+    assert [m.name for m in MODIFIERS if not m.position] == list(FLAGS)
+
+
+def test_weigh_returns_the_factors_its_weight_is_the_product_of():
+    weight, factors = weigh(0.8, "reported", ("hedged", "past", "after-contrast"))
+    assert factors == (("strength", 0.8), ("basis reported", 0.6), ("hedged", 0.6), ("after contrast", 1.3))
+    assert math.isclose(weight, math.prod(x for _, x in factors))
+
+
+def test_the_trace_prints_the_factors_each_vote_was_weighed_with(engine):
+    text = (ROOT / "fixtures" / "2025-07-02-news-page-zh.txt").read_text(encoding="utf-8")
+    tr = engine.trace(text)
+    data = trace_dict(tr, engine)
+    votes = [v for w in data["weighing"] for v in w["votes"]]
+    assert votes
+    for v in votes:
+        assert math.isclose(v["weight"], round(math.prod(f["value"] for f in v["factors"]), 4), abs_tol=1e-4)
+    assert any(len(v["factors"]) > 2 for v in votes)  # some vote carries a weighed modifier
