@@ -9,6 +9,8 @@ parquet    pyarrow                         Parquet input and output (``impact ev
                                            ``--format parquet``, results read back from Parquet)
 plot       matplotlib                      ``impact timeline``, :func:`impact.plot.timeline`
 dask       dask[dataframe], distributed    :func:`impact.distributed.evaluate_dask`
+lint       wordfreq (58 MB of word lists)  ``impact rules lint --enable W412`` (wildcards that
+                                           run into common English words)
 all        all of the above
 =========  ==============================  =====================================================
 
@@ -26,6 +28,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "parquet": ("pyarrow",),
     "plot": ("matplotlib",),
     "dask": ("dask.dataframe", "distributed"),
+    "lint": ("wordfreq",),
 }
 
 

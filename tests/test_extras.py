@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, RULES
 
-EXTRA_MODULES = ["pyarrow", "matplotlib", "dask", "distributed"]
+EXTRA_MODULES = ["pyarrow", "matplotlib", "dask", "distributed", "wordfreq"]
 
 
 def run_without(modules, script: str) -> subprocess.CompletedProcess:
@@ -40,6 +40,8 @@ def test_the_engine_the_cli_and_frames_need_no_extra():
     out = cli_without(EXTRA_MODULES, "evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), "--format", "csv")
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("id,")
+    out = cli_without(EXTRA_MODULES, "rules", "lint", str(RULES))
+    assert out.returncode == 0, out.stderr
 
 
 @pytest.mark.parametrize("args, extra", [
@@ -48,6 +50,7 @@ def test_the_engine_the_cli_and_frames_need_no_extra():
     (["aggregate", "{tmp}/results.parquet"], "parquet"),
     (["timeline", str(FIXTURES / "batch" / "mixed.jsonl"), "--prices", str(FIXTURES / "prices" / "au-daily.csv"),
       "--asset", "gold", "--out", "{tmp}/gold.png"], "plot"),
+    (["rules", "lint", str(RULES), "--enable", "W412"], "lint"),
 ])
 def test_a_command_that_needs_a_missing_extra_names_it_in_one_line(tmp_path, args, extra):
     for name in ("news.parquet", "results.parquet"):
