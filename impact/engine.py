@@ -87,9 +87,9 @@ class Engine:
 
     __slots__ = ("_ruleset", "_inference", "_compiled", "_build_lock")
 
-    def __init__(self, ruleset: RuleSet, inference: str = "joins"):
-        if inference not in INFERENCE_MODES:
-            raise ValueError(f"inference must be one of {INFERENCE_MODES}, not {inference!r}")
+    def __init__(self, ruleset: RuleSet, inference: str = "auto"):
+        if inference != "auto" and inference not in INFERENCE_MODES:
+            raise ValueError(f"inference must be one of {('auto',) + INFERENCE_MODES}, not {inference!r}")
         try:
             self._ruleset
         except AttributeError:  # a new engine: its slots are empty
@@ -102,12 +102,14 @@ class Engine:
         object.__setattr__(self, "_build_lock", threading.Lock())
 
     @classmethod
-    def from_path(cls, path: str | Path | None = None, *, inference: str = "joins") -> "Engine":
+    def from_path(cls, path: str | Path | None = None, *, inference: str = "auto") -> "Engine":
         """Load a rule folder (default: the bundled pack). Raises RuleError with file:line:col.
 
         The validated rules are cached by the bytes of the rule files (see impact.ruleset.cache).
         ``inference="durable"`` runs every rule on durable_rules instead of the joins only
-        (same results, slower; see impact.pipeline.inference).
+        (same results, slower; see impact.pipeline.inference); ``"python"`` runs the joins in pure Python
+        (same results; the default where durable_rules does not import, Python >= 3.13); ``"auto"``
+        reads the IMPACT_INFERENCE environment variable, else picks (impact.pipeline.joins).
         """
         from impact.ruleset.cache import load_cached
 
@@ -140,6 +142,11 @@ class Engine:
     @property
     def ruleset(self) -> RuleSet:
         return self._ruleset
+
+    @property
+    def inference(self) -> str:
+        """The inference backend that runs: "joins", "durable" or "python" (impact.pipeline.joins)."""
+        return self.compiled.inference.mode
 
     @property
     def ruleset_hash(self) -> str:
@@ -285,11 +292,14 @@ class Engine:
         id: str = "id",
         time: str | None = "published_at",
         per: str = "signal",
+        tz: Any = None,
     ) -> "pd.DataFrame":
-        """Evaluate a DataFrame of documents; see impact.io.frames for the output columns."""
+        """Evaluate a DataFrame of documents; see impact.io.frames for the output columns.
+        ``tz`` (e.g. "Asia/Shanghai") is the zone of naive times; without it they are read as UTC
+        and a NaiveTimeWarning says so (impact.timezones)."""
         from impact.io.frames import evaluate_frame
 
-        return evaluate_frame(self, df, text=text, id=id, time=time, per=per)
+        return evaluate_frame(self, df, text=text, id=id, time=time, per=per, tz=tz)
 
     def __repr__(self) -> str:
         rs = self._ruleset

@@ -24,6 +24,13 @@ def documents() -> pd.DataFrame:
     return pd.DataFrame({"id": [f"p{i}" for i in range(n)], "text": paragraphs, "published_at": times})
 
 
+def with_ids_of(local: pd.DataFrame, news) -> pd.DataFrame:
+    """The local frame with its id column in the dtype a Dask result gives it."""
+    from impact.distributed import cast_ids, id_dtype_of
+
+    return local.assign(id=cast_ids(local["id"], id_dtype_of(news)))
+
+
 @pytest.fixture(scope="module")
 def client():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
@@ -38,8 +45,9 @@ def test_two_worker_processes_give_exactly_the_local_frame(engine, client, per):
     df = documents()
     local = engine.evaluate_frame(df, per=per)
     assert len(local) > 20
-    remote = evaluate_dask(engine, dd.from_pandas(df, npartitions=8), per=per).compute().reset_index(drop=True)
-    pd.testing.assert_frame_equal(remote, local)
+    news = dd.from_pandas(df, npartitions=8)
+    remote = evaluate_dask(engine, news, per=per).compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(remote, with_ids_of(local, news))
 
 
 def test_the_engine_is_built_once_per_worker_process(engine, client):
@@ -64,4 +72,31 @@ def test_without_a_client_the_engine_object_is_shared(engine):
         mp.setattr(distributed, "default_client", lambda: (_ for _ in ()).throw(ValueError("no client")))
         out = evaluate_dask(engine, dd.from_pandas(df, npartitions=3)).compute(scheduler="sync")
     assert Matcher.builds == before
-    pd.testing.assert_frame_equal(out.reset_index(drop=True), engine.evaluate_frame(df))
+    pd.testing.assert_frame_equal(out.reset_index(drop=True), with_ids_of(engine.evaluate_frame(df), dd.from_pandas(df, npartitions=3)))
+
+
+@pytest.mark.parametrize("per", ["signal", "evidence"])
+@pytest.mark.parametrize("ids", ["text", "int", "mixed"])
+def test_a_dask_result_writes_to_parquet_on_a_real_cluster_and_reads_back(engine, client, tmp_path, per, ids):
+    """The README's Dask block: evaluate_dask(...).to_parquet(...) on a LocalCluster, read back."""
+    from impact.distributed import evaluate_dask
+
+    df = documents()
+    if ids == "int":
+        df["id"] = range(1000, 1000 + len(df))
+    elif ids == "mixed":  # an object column: ids are written as text
+        df["id"] = pd.Series([i if i % 2 else f"p{i}" for i in range(len(df))], dtype=object)
+    news = dd.from_pandas(df, npartitions=5)
+    signals = evaluate_dask(engine, news, per=per)
+    signals.to_parquet(str(tmp_path / "signals"))
+    back = dd.read_parquet(str(tmp_path / "signals")).compute().reset_index(drop=True)
+    local = engine.evaluate_frame(df, per=per)
+    assert len(back) == len(local) > 20
+    assert list(back.columns) == list(local.columns)
+    expected = local["id"].map(str) if ids == "mixed" else local["id"]
+    assert back["id"].tolist() == expected.tolist()
+    if ids == "int":
+        assert back["id"].dtype == "int64"
+    assert back["published_at"].dtype == local["published_at"].dtype or str(back["published_at"].dtype).endswith("UTC]")
+    pd.testing.assert_frame_equal(back.drop(columns="id"), local.drop(columns="id"), check_dtype=False)
+    assert back["error"].notna().sum() == local["error"].notna().sum() == 1

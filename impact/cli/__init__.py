@@ -7,6 +7,9 @@ import sys
 
 from impact.cli.app import app
 from impact.cli.common import silence_stdout
+from impact.cli.version import main_options
+
+app.callback()(main_options)  # impact --version
 
 
 def main() -> None:

@@ -49,6 +49,10 @@ def evaluate(
     input_format: InFormat = typer.Option(InFormat.auto, "--input-format", help="default: from the file name"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write here instead of stdout"),
     fail_on: Optional[list[str]] = typer.Option(None, "--fail-on", metavar="SPEC", help=FAIL_ON_HELP),
+    tz: Optional[str] = typer.Option(
+        None, "--tz", metavar="ZONE",
+        help="time zone of published_at times without one (e.g. Asia/Shanghai); default UTC, with a warning",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
@@ -64,6 +68,13 @@ def evaluate(
 
     if format is OutFormat.parquet and output is None:
         raise InputError("--format parquet needs --output PATH")
+    if format is OutFormat.parquet:
+        from impact.extras import require
+
+        require("parquet", "--format parquet")
+    from impact.timezones import naive_warning_line, records_in_zone, time_zone
+
+    zone = time_zone(tz)
     engine = Engine.from_path(rules)
     failing = FailOn.parse(fail_on, engine)
     # a long batch: the loaded rules (hundreds of thousands of objects for a large pack) leave the
@@ -89,7 +100,8 @@ def evaluate(
         # failed run leaves an existing output as it was
         with replacing_output(output, binary=True) if output and not flat else nullcontext() as out:
             write = out.write if out is not None else write_out
-            records = read_records(input, fmt)  # type: ignore[arg-type]
+            records = records_in_zone(read_records(input, fmt), zone,  # type: ignore[arg-type]
+                                      lambda rec: stderr().print(naive_warning_line(rec), markup=False, soft_wrap=True))
             for result, line in evaluated_lines(engine, _progress(records, quiet)):
                 n += 1
                 errors += "error" in result

@@ -61,6 +61,9 @@ def _time_zone(value: str) -> str:
 CLOSE_OPT = typer.Option("15:00", "--close-time", callback=_close_time,
                          help="the session's close, HH:MM in --tz (SHFE day session: 15:00)")
 TZ_OPT = typer.Option("Asia/Shanghai", "--tz", callback=_time_zone, help="time zone of --close-time")
+NEWS_TZ_HELP = "time zone of news published_at times without one (e.g. Asia/Shanghai); default UTC, with a warning"
+# study and timeline: --tz is the zone of the close; the zone of naive news times is --news-tz
+NEWS_TZ_OPT = typer.Option(None, "--news-tz", metavar="ZONE", help=NEWS_TZ_HELP)
 
 
 def _duration(value: str) -> str:
@@ -121,8 +124,10 @@ HALF_LIFE_OPT = typer.Option("3D", "--half-life", callback=_duration,
                              help="decay half-life of a signal's weight (pandas Timedelta: 12h, 3D)")
 
 
-def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=None):
-    """News or already-evaluated records -> a signal or evidence frame (see impact.io.frames)."""
+def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=None, news_tz: Optional[str] = None,
+               tz_option: str = "--news-tz"):
+    """News or already-evaluated records -> a signal or evidence frame (see impact.io.frames); naive
+    publication times of news are read in ``news_tz``, else as UTC with a one-line warning."""
     from impact.io.records import read_records
     from impact.io.results import read_evaluated
     from impact.io.frames import results_frame
@@ -132,18 +137,28 @@ def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=N
         _note(quiet, f"{input}: {len(results):,} evaluated records (the engine is not run)")
         return results_frame(results, per=per)
 
+    import warnings
+
     import pandas as pd
 
     from impact.engine import Engine
+    from impact.timezones import NaiveTimeWarning, naive_warning_line, records_in_zone, time_zone
 
     engine = engine or Engine.from_path(rules)
+    zone = time_zone(news_tz)
     good, bad = [], 0
-    for rec in read_records(input):
+
+    def warn(rec) -> None:
+        stderr().print(naive_warning_line(rec).replace("--tz", tz_option), markup=False, soft_wrap=True)
+
+    for rec in records_in_zone(read_records(input), zone, warn):
         if rec.error is None:
             good.append({"id": rec.id, "text": rec.text, "published_at": rec.published_at})
         else:
             bad += 1
-    frame = evaluate_with_progress(engine, pd.DataFrame(good, columns=["id", "text", "published_at"]), per, quiet)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NaiveTimeWarning)  # said above, in one line
+        frame = evaluate_with_progress(engine, pd.DataFrame(good, columns=["id", "text", "published_at"]), per, quiet)
     failed = int(frame.loc[frame["error"].notna(), "id"].nunique()) if len(frame) else 0
     _note(quiet, f"{input}: {len(good) + bad:,} records, {bad + failed:,} unreadable or failed")
     return frame
@@ -229,6 +244,7 @@ def study(
     separator: Optional[str] = SEP_OPT,
     close_time: str = CLOSE_OPT,
     tz: str = TZ_OPT,
+    news_tz: Optional[str] = NEWS_TZ_OPT,
     unit: Unit = typer.Option(Unit.session, "--unit", help="session: one observation per rule and session; signal: per document"),
     max_stale: str = typer.Option("7D", "--max-stale", callback=_duration,
                                   help="leave out news whose next priced session is further away"),
@@ -256,7 +272,7 @@ def study(
     asset = canonical_asset(asset, engine.ruleset)
     series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
     _note(quiet, series.describe())
-    frame = load_frame(input, rules, "evidence", quiet, engine)
+    frame = load_frame(input, rules, "evidence", quiet, engine, news_tz)
     try:
         out = event_study(frame, series, asset, steps, close_time=close_time, tz=tz, unit=unit.value,
                           max_stale=max_stale, min_n=min_n, exclude_basis=exclude_basis or ())
@@ -305,6 +321,7 @@ def aggregate(
     half_life: str = HALF_LIFE_OPT,
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table, json or csv"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write json/csv here instead of stdout (with the table format: as the suffix, .json or .csv, says)"),
+    news_tz: Optional[str] = typer.Option(None, "--tz", metavar="ZONE", help=NEWS_TZ_HELP),
     rules: Optional[str] = RULES_OPT,
     quiet: bool = QUIET_OPT,
     debug: bool = DEBUG_OPT,
@@ -322,7 +339,7 @@ def aggregate(
         check_writable(output)
     engine = Engine.from_path(rules)
     wanted = [canonical_asset(a, engine.ruleset) for a in asset] if asset else None
-    frame = load_frame(input, rules, "signal", quiet, engine)
+    frame = load_frame(input, rules, "signal", quiet, engine, news_tz, "--tz")
     _note_undated(frame, quiet, input, wanted)
     try:
         out = net_view(frame, freq=freq, half_life=half_life, assets=wanted)
@@ -360,6 +377,7 @@ def timeline(
     separator: Optional[str] = SEP_OPT,
     close_time: str = CLOSE_OPT,
     tz: str = TZ_OPT,
+    news_tz: Optional[str] = NEWS_TZ_OPT,
     rules: Optional[str] = RULES_OPT,
     quiet: bool = QUIET_OPT,
     debug: bool = DEBUG_OPT,
@@ -373,12 +391,15 @@ def timeline(
 
     from impact.engine import Engine
 
+    from impact.extras import require
+
+    require("plot", "impact timeline")  # before the batch is read: say so at once
     check_writable(out)
     engine = Engine.from_path(rules)
     asset = canonical_asset(asset, engine.ruleset)
     series = read_prices(prices, date_column=date_column, price_column=price_column, separator=separator)
     _note(quiet, series.describe())
-    frame = load_frame(input, rules, "signal", quiet, engine)
+    frame = load_frame(input, rules, "signal", quiet, engine, news_tz)
     _note_undated(frame, quiet, input, [asset])
     try:
         summary = draw(frame, series, asset, out, half_life=half_life, top=top, title=title,

@@ -6,7 +6,7 @@ Per-signal columns (``per="signal"``), one row per (document, asset) with a view
 
 =============  ======================  ========================================================
 id             object                  the document's id (the ``id`` column, else the index)
-published_at   datetime64[ns, UTC]     publication time; naive input times are read as UTC
+published_at   datetime64[ns, UTC]     publication time; naive input times in ``tz=``, else UTC
 asset          string                  canonical asset name (gold, usd, copper, ...)
 direction      string                  net view: bullish, bearish or neutral
 score          float64                 net score in [-1, 1]
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from impact.errors import ImpactError
 from impact.pipeline.document import DocumentFailure, attempt
 
 if TYPE_CHECKING:
@@ -114,8 +115,12 @@ def evaluate_frame(
     id: str = "id",
     time: str | None = "published_at",
     per: str = "signal",
+    tz: Any = None,
 ) -> "pd.DataFrame":
     """Evaluate every row of ``df``; see the module doc for the output columns.
+
+    ``tz`` is the time zone of naive times (``"Asia/Shanghai"``); without it they are read as UTC
+    and one NaiveTimeWarning says how many (impact.timezones).
 
     The output has a fresh RangeIndex; rows come in input order (a document's signals in the
     report's order). A document that raises, for any reason, becomes an error row: one bad
@@ -130,10 +135,19 @@ def evaluate_frame(
     ids = df[id].tolist() if id in df.columns else list(df.index)
     texts = df[text].tolist() if len(df) else []
     times = df[time].tolist() if time is not None and time in df.columns else [None] * len(df)
+    from impact.timezones import localize, time_zone, warn_naive
+
+    zone = time_zone(tz)
+    warn_naive(times, zone)
     for rid, body, when in zip(ids, texts, times):
         # Dask and Arrow-backed frames carry pd.NA where pandas carries None: read both the same
         body, when = _none_if_missing(body), _none_if_missing(when)
-        report = attempt(engine, body, doc_id=rid, published_at=when)
+        try:
+            local = localize(when, zone) if zone is not None else when
+        except ImpactError as exc:  # a local time a clock change skips or repeats
+            rows.append({"id": rid, "published_at": _iso(when), "error": str(exc)})
+            continue
+        report = attempt(engine, body, doc_id=rid, published_at=local)
         if isinstance(report, DocumentFailure):
             rows.append({"id": rid, "published_at": _iso(when), "error": report.error})
             continue

@@ -327,6 +327,10 @@ def read_csv(path: str) -> Iterator[Record]:
 def read_parquet(path: str) -> Iterator[Record]:
     import pandas as pd
 
+    from impact.extras import require
+
+    require("parquet", f"reading {path} as Parquet")
+
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pandas/pyarrow raise many kinds for unreadable files

@@ -147,6 +147,9 @@ def _evaluated_csv(path: str) -> list[dict[str, Any]] | None:
 
 
 def _evaluated_parquet(path: str) -> list[dict[str, Any]] | None:
+    from impact.extras import require
+
+    require("parquet", f"reading {path} as Parquet")
     import pandas as pd
     import pyarrow.parquet as pq
 

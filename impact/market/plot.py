@@ -35,6 +35,9 @@ def timeline(
     dpi: int = 110,
 ) -> str:
     """Write the chart to ``out`` (format from its suffix); returns a one-line summary."""
+    from impact.extras import require
+
+    require("plot", "a chart (impact timeline)")
     import matplotlib
 
     matplotlib.use("Agg", force=False)

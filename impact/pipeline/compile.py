@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from impact.pipeline.facts import FactExtractor
 from impact.pipeline.inference import Inference
+from impact.pipeline.joins import resolve_backend
 from impact.pipeline.matcher import Matcher
 from impact.ruleset.collection import RuleSet
 from impact.ruleset.schema import Rule
@@ -17,7 +18,7 @@ class Compiled:
         self.event_index = {name: i for i, name in enumerate(ruleset.events)}
         self.matcher = Matcher(ruleset, self.event_index)
         self.extractor = FactExtractor(ruleset, self.event_index, self.matcher)
-        self.inference = Inference(self.rules, inference)
+        self.inference = Inference(self.rules, resolve_backend(inference))  # "auto": impact.pipeline.joins
         self.rationales = [rule.rationale.strip() for rule in self.rules]
         # per rule and view: modifiers -> the vote's weight and its factors, filled as they occur (a few each)
         self.weights: list[list[dict[tuple[str, ...], tuple[float, tuple[tuple[str, float], ...]]]]] = [

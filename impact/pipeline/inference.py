@@ -23,9 +23,11 @@ What durable_rules is given (``mode``):
   per fact whose (event, modifier flags) equals one of its conditions: that is the alpha-memory
   lookup of a Rete network, done here as one dict lookup per fact, with no JSON round trip, no
   state and no per-firing callback through the C engine (which cost about 60 µs a firing);
-* ``"durable"``: every rule runs on durable_rules.
+* ``"durable"``: every rule runs on durable_rules;
+* ``"python"``: no durable_rules at all: the joins run in pure Python (impact.pipeline.joins), the
+  default where durable_rules does not import (Python >= 3.13).
 
-Both modes give the same firings (tests/test_inference.py runs both over the fixtures and a
+All modes give the same firings (tests/test_inference.py runs them all over the fixtures and a
 generated corpus and compares the reports); the firings are handed to ``on_fire`` in one
 canonical order, by the facts they bind and then by rule, whatever order the engine fired in.
 """
@@ -37,23 +39,29 @@ import threading
 from collections import Counter
 from typing import Callable, Sequence
 
-from durable import engine as durable_engine
-
 from impact.errors import InferenceError
 from impact.pipeline.facts import Fact
+from impact.pipeline.joins import BACKENDS, durable_available, in_text_order, join_firings, repeated_conditions
 from impact.ruleset.modifiers import ASSERTED, asserted_key
 from impact.ruleset.schema import EventRef, Rule
+
+if durable_available():
+    from durable import engine as durable_engine
+else:  # Python >= 3.13: the joins run in pure Python (impact.pipeline.joins)
+    durable_engine = None
 
 MAX_RULES_PER_RULESET = 128
 MAX_RULES_PER_EVENT = 48
 JOIN_FIRINGS = 4096  # firings of one join rule per document at most (64 x 64 for two events)
 
 
-class _PrivateHost(durable_engine.Host):
-    """A durable_rules host without its timer threads: we only assert facts synchronously."""
+if durable_engine is not None:
 
-    def _run(self) -> None:  # noqa: D401 - overriding the library's thread start
-        return
+    class _PrivateHost(durable_engine.Host):
+        """A durable_rules host without its timer threads: we only assert facts synchronously."""
+
+        def _run(self) -> None:  # noqa: D401 - overriding the library's thread start
+            return
 
 
 def partition(rules: Sequence[Rule], events_of: Sequence[set[str]] | None = None) -> list[list[int]]:
@@ -91,7 +99,7 @@ def condition(ref: EventRef) -> dict:
 
 OnFire = Callable[[int, list[int]], None]
 
-MODES = ("joins", "durable")
+MODES = BACKENDS  # "python": the joins in pure Python, see impact.pipeline.joins
 
 
 def _is_join(rule: Rule, refs: Sequence) -> bool:
@@ -105,6 +113,10 @@ class Inference:
     def __init__(self, rules: Sequence[Rule], mode: str = "joins"):
         if mode not in MODES:
             raise ValueError(f"inference mode must be one of {MODES}, not {mode!r}")
+        if mode != "python" and durable_engine is None:
+            from impact.pipeline.joins import resolve_backend
+
+            resolve_backend(mode)  # raises InferenceError: durable_rules does not import here
         self.mode = mode
         self._rules = list(rules)
         self._lock = threading.Lock()
@@ -122,6 +134,9 @@ class Inference:
         # (free(): invalid pointer, seen with 2.0.28), so such a ruleset is not asserted at all.
         self._any_keys: dict[str, set[tuple[str, int]]] = {}
         self._joins: dict[str, dict[tuple[str, int], list[Counter]]] = {}
+        # per join ruleset, its joins as (rule index, keys of its conditions): mode "python"
+        self._conditions: dict[str, list[tuple[int, list[tuple[str, int]]]]] = {}
+        self._repeated: dict[int, list[list[int]]] = {}  # joins asking twice for one (event, flags)
         all_refs = [rule.when.refs() for rule in self._rules]  # refs() builds models: once per rule
         on_durable: list[int] = []
         for idx, (rule, refs) in enumerate(zip(self._rules, all_refs)):
@@ -164,6 +179,9 @@ class Inference:
                     self._any_keys.setdefault(name, set()).update(keys)
                 else:
                     need = Counter(keys)
+                    self._conditions.setdefault(name, []).append((idx, keys))
+                    if len(need) < len(keys):
+                        self._repeated[idx] = repeated_conditions(keys)
                     for key in need:
                         self._joins.setdefault(name, {}).setdefault(key, []).append(need)
                 for r in {r.event for r in refs}:
@@ -174,9 +192,11 @@ class Inference:
             if len(ruleset) > MAX_RULES_PER_RULESET or any(v > MAX_RULES_PER_EVENT for v in per_event.values()):
                 raise InferenceError(f"internal: ruleset {name} exceeds durable_rules limits")
             definitions[name] = ruleset
-        self._host = _PrivateHost()
-        if definitions:
-            self._host.set_rulesets(definitions)
+        self._host = None
+        if mode != "python":
+            self._host = _PrivateHost()
+            if definitions:
+                self._host.set_rulesets(definitions)
         self.ruleset_count = len(definitions)
         self.durable_rule_count = len(on_durable)  # rules that run on durable_rules
 
@@ -237,7 +257,13 @@ class Inference:
         if by_ruleset:
             by_ruleset = {name: payload for name, payload in by_ruleset.items() if self._fires(name, payload)}
         if by_ruleset:
-            fired += self._run_durable(by_ruleset)
+            if self._host is None:
+                for name, payload in by_ruleset.items():
+                    fired += join_firings(self._conditions[name], ((int(f["id"]), (f["event"], f["m"])) for f in payload))
+            else:
+                repeated = self._repeated
+                fired += [(idx, in_text_order(ids, repeated[idx]) if idx in repeated else ids)
+                          for idx, ids in self._run_durable(by_ruleset)]
         fired.sort(key=lambda f: (sorted(f[1]), f[0]))
         for idx, ids in fired:
             try:

@@ -104,6 +104,9 @@ _COMMON = 3.5  # Zipf frequency: about once per 300,000 words of English text, o
 @functools.cache
 def _common_words() -> tuple[str, ...]:
     """The common English words (wordfreq's offline list), sorted for prefix search; read once."""
+    from impact.extras import require
+
+    require("lint", "W412 (wildcards against common English words)")
     import wordfreq
 
     words = wordfreq.top_n_list("en", 40000)
@@ -115,9 +118,9 @@ def outside_family(stem: str) -> list[str]:
     frequent first): ``eas`` gives east, eastern, easter; ``sanction`` gives none."""
     import bisect
 
+    words = _common_words()  # first: says which extra to install when wordfreq is missing
     import wordfreq
 
-    words = _common_words()
     lo = bisect.bisect_left(words, stem)
     hi = bisect.bisect_left(words, stem + "\x7f")
     found = []
