@@ -74,6 +74,10 @@ def lint(
         return
     skip = [c for item in ignore or [] for c in item.split(",") if c.strip()]
     extra = [c for item in enable or [] for c in item.split(",") if c.strip()]
+    if "W412" in extra:  # asked for by name: without its word list it cannot run, say so
+        from impact.extras import require
+
+        require("lint", "W412 (wildcards against common English words)")
     problems = lint_path(path, skip, extra)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
