@@ -118,10 +118,10 @@ def roles(text):
 
 
 @pytest.mark.parametrize("text, expected", [
-    (" 7.3万人，预期11万人，前值由14.7万人修正为1.4万人。", (7.3, 11.0, 1.4, 14.7)),
-    (" 前值:14.7 预期:11 公布:7.3", (7.3, 11.0, 14.7, None)),
+    (" 6.8万人，预期10.5万人，前值由13.9万人修正为2.1万人。", (6.8, 10.5, 2.1, 13.9)),
+    (" 前值:13.9 预期:10.5 公布:6.8", (6.8, 10.5, 13.9, None)),
     ("录得7.3万人，低于市场预期的11万人", (7.3, 11.0, None, None)),
-    ("增加2.7万人至26.3万人，高于前值23.6万和预期值23.5万", (26.3, 23.5, 23.6, None)),
+    ("增加1.9万人至24.8万人，高于前值22.9万和预期值23.1万", (24.8, 23.1, 22.9, None)),
     (" rose 250,000 vs 180,000 expected", (250000.0, 180000.0, None, None)),
     (" came in at 3.1%, above the 3.0% forecast", (3.1, 3.0, None, None)),
     (" rose by 73,000, well below the 110,000 economists had expected", (73000.0, 110000.0, None, None)),
@@ -237,10 +237,10 @@ def test_only_a_previous_value_gives_no_view(engine):
 
 
 def test_release_field_in_the_unit_printed(engine):
-    _, release = release_votes(engine, "美国7月季调后非农就业人口 7.3万人，预期11万人，前值由14.7万人修正为1.4万人。")
+    _, release = release_votes(engine, "美国6月季调后非农就业人口 6.8万人，预期10.5万人，前值由13.9万人修正为2.1万人。")
     assert release.model_dump(exclude_none=True) == {
-        "indicator": "us_nonfarm_payrolls", "actual": 7.3, "consensus": 11, "previous": 1.4, "surprise": -3.7,
-        "unit": "万人", "revised_from": 14.7, "scaled_surprise": -0.74,
+        "indicator": "us_nonfarm_payrolls", "actual": 6.8, "consensus": 10.5, "previous": 2.1, "surprise": -3.7,
+        "unit": "万人", "revised_from": 13.9, "scaled_surprise": -0.74,
     }
     _, release = release_votes(engine, "美国10月CPI年率 3.1%，预期3.0%。")
     assert (release.actual, release.consensus, release.previous, release.surprise, release.unit) == (3.1, 3, None, 0.1, "%")
@@ -251,7 +251,7 @@ def test_release_field_in_the_unit_printed(engine):
 
 
 def test_report_json_carries_release_only_on_release_evidence(engine):
-    text = "美国8月季调后非农就业人口 2.2万人，预期7.5万人。美元走弱提振金价。"
+    text = "美国5月季调后非农就业人口 3.1万人，预期8.4万人。美元走弱提振金价。"
     data = json.loads(engine.evaluate(text).to_json())
     evidence = [ev for s in data["signals"] + data["undecided"] for ev in s["evidence"]]
     released = [ev for ev in evidence if ev["rule"].startswith("release.")]
@@ -264,12 +264,12 @@ def test_report_json_carries_release_only_on_release_evidence(engine):
 
 
 def test_explanation_cites_the_numbers(engine):
-    report = engine.evaluate("美国7月季调后非农就业人口 7.3万人，预期11万人，前值14.7万人。")
+    report = engine.evaluate("美国6月季调后非农就业人口 6.8万人，预期10.5万人，前值13.9万人。")
     usd = report.signal("usd")
     assert usd.direction == "bearish"
     [ev] = usd.evidence
     assert ev.explanation == (
-        "US nonfarm payrolls 7.3万人 vs 11万人 expected (−3.7万人, below consensus): a weaker labour market → usd bearish"
+        "US nonfarm payrolls 6.8万人 vs 10.5万人 expected (−3.7万人, below consensus): a weaker labour market → usd bearish"
     )
     assert ev.rule == "release.us_nonfarm_payrolls" and ev.basis == "inferred" and ev.trigger.text == "季调后非农就业人口"
 
@@ -407,7 +407,7 @@ def test_a_report_with_releases_round_trips_and_the_engine_pickles(engine):
 
     from impact.report import Report
 
-    data = engine.evaluate("美国7月季调后非农就业人口 7.3万人，预期11万人，前值由14.7万人修正为1.4万人。").to_dict()
+    data = engine.evaluate("美国6月季调后非农就业人口 6.8万人，预期10.5万人，前值由13.9万人修正为2.1万人。").to_dict()
     assert Report.model_validate(data).to_dict() == data
     clone = pickle.loads(pickle.dumps(engine))
     text = "US CPI came in at 3.1%, above the 3.0% forecast."

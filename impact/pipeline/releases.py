@@ -2,9 +2,9 @@
 
 A release is read as numbers, in either language, in the formats of wires and data feeds::
 
-    美国7月季调后非农就业人口 7.3万人，预期11万人，前值由14.7万人修正为1.4万人。
-    美国7月季调后非农就业人口 前值:14.7 预期:11 公布:7.3
-    美国7月失业率录得4.2%，符合市场预期。 / 美国PPI年率为3.3%，大幅超出市场预期的2.5%。
+    美国6月季调后非农就业人口 6.8万人，预期10.5万人，前值由13.9万人修正为2.1万人。
+    美国6月季调后非农就业人口 前值:13.9 预期:10.5 公布:6.8
+    美国7月失业率录得4.2%，符合市场预期。 / 美国PPI年率为3.1%，大幅超出市场预期的2.4%。
     Nonfarm payrolls rose 250,000 vs 180,000 expected.
     CPI came in at 3.1%, above the 3.0% forecast. / Retail sales beat expectations.
 
