@@ -73,7 +73,8 @@ def test_questions_and_previews_assert_nothing(engine, text):
         ("A股黄金股集体大涨。", None),  # shares of miners
         ("某黄金矿业(ABC.N)盘前涨超3%。", None),  # a listed company
         ("金价早盘一度刷新纪录高位,随后回落。", "bearish"),  # the record is a level, the move now is down
-        ("隔夜现货黄金大涨2%。", None),  # a move of an earlier session
+        ("隔夜现货黄金大涨2%。", "bullish"),  # the overnight session is the latest close, reported
+        ("金价此前曾大涨2%。", None),  # a move restated from the past
     ],
 )
 def test_what_counts_as_a_reported_gold_move(engine, text, expected):
