@@ -46,5 +46,10 @@ class InputError(ImpactError):
     """A document or a batch could not be read."""
 
 
+class BudgetError(InputError):
+    """A document exceeded the work one document may cost (its term hits or its facts): it is
+    refused as a whole, so that one hostile document cannot stall a batch."""
+
+
 class InferenceError(ImpactError):
     """A rule action failed inside the inference engine."""

@@ -7,6 +7,7 @@ are examined. Near misses (a trigger without its other conditions) are kept for 
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 
 from impact.ruleset.collection import RuleSet
@@ -70,7 +71,7 @@ class _EventSpec:
 class SentenceHits:
     """The hits of one sentence, by what their terms are used for."""
 
-    __slots__ = ("aliases", "not_within", "modifiers", "triggers", "terms", "groups", "nones")
+    __slots__ = ("aliases", "not_within", "modifiers", "triggers", "terms", "groups", "nones", "_indexed")
 
     def __init__(self) -> None:  # plain slots: built for every triggered sentence
         self.aliases: list[tuple[int, int, str]] = []
@@ -83,6 +84,38 @@ class SentenceHits:
         self.terms: dict[int, list[tuple[int, int]]] = {}
         self.groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.nones: dict[int, list[tuple[int, int]]] = {}
+        self._indexed: dict[object, Spans] = {}
+
+    def modifier_spans(self, name: str) -> "Spans | None":
+        """The hits of one modifier lexicon, indexed for look-ups in reach (None: no hit)."""
+        found = self._indexed.get(name)
+        if found is None:
+            spans = self.modifiers.get(name)
+            if not spans:
+                return None
+            found = self._indexed[name] = Spans(spans)
+        return found
+
+    def group_spans(self, key: tuple[int, int], tids: frozenset[int]) -> "Spans":
+        """The hits of the terms of one `all` group, indexed (built once per sentence)."""
+        found = self._indexed.get(key)
+        if found is None:
+            group = self.groups.get(key)
+            if group is None:
+                group = self.groups[key] = self.spans_of(tids)
+            found = self._indexed[key] = Spans(group)
+        return found
+
+    def none_spans(self, event: int, tids: frozenset[int]) -> "Spans":
+        """The hits of an event's `none` vetoes, indexed (built once per sentence)."""
+        key = ("none", event)
+        found = self._indexed.get(key)
+        if found is None:
+            nones = self.nones.get(event)
+            if nones is None:
+                nones = self.nones[event] = self.spans_of(tids)
+            found = self._indexed[key] = Spans(nones)
+        return found
 
     def spans_of(self, tids: frozenset[int]) -> list[tuple[int, int]]:
         """The hits of these terms in this sentence, in text order."""
@@ -312,7 +345,9 @@ class FactExtractor:
         if vetoes:
             veto_starts = [v[0] for v in vetoes]
             veto_reach = max([y - x for x, y, _ in vetoes])
-        vetoed_by_regex: dict[str, list[tuple[int, int]]] = {}
+        # per asset: the starts of its `not_regex` matches (sorted) and the furthest end among the
+        # matches starting at or before each: an alias lies inside a match iff that end reaches it
+        vetoed_by_regex: dict[str, tuple[list[int], list[int]]] = {}
         for a, b, asset in bucket.aliases:
             if vetoes:
                 lo_k = bisect.bisect_left(veto_starts, b - veto_reach)
@@ -326,14 +361,19 @@ class FactExtractor:
                     text = norm[sentence.start : sentence.end]
                     probe = self._asset_probes.get(asset)
                     if probe is not None and probe.search(text) is None:
-                        spans = vetoed_by_regex[asset] = []
+                        found = []
                     else:
-                        spans = vetoed_by_regex[asset] = [
+                        found = sorted(
                             (m.start() + sentence.start, m.end() + sentence.start)
                             for rx in regexes
                             for m in rx.finditer(text)
-                        ]
-                if any(x <= a and b <= y for x, y in spans):
+                        )
+                    spans = vetoed_by_regex[asset] = (
+                        [x for x, _ in found],
+                        list(itertools.accumulate((y for _, y in found), max)),
+                    )
+                k = bisect.bisect_right(spans[0], a)
+                if k and spans[1][k - 1] >= b:
                     continue
             out.append((a, b, asset))
         # overlapping aliases of one asset (金价 inside 沪金价) count once
@@ -360,19 +400,27 @@ class FactExtractor:
         ``explain`` the reason is only ``_UNMET``: no text is formatted for a miss nobody reads."""
         anchors.append(trig)
         span: tuple[int, int] | None = None  # the trigger's clause (or sentence): only found when needed
+        t0, t1 = trig
+        window = spec.window
         for g, (key, tids) in enumerate(spec.group_terms):
-            group = bucket.groups.get(key)
-            if group is None:
-                group = bucket.groups[key] = bucket.spans_of(tids)
+            group = bucket.group_spans(key, tids)
             found = None
-            if group:
+            if group.items:
                 if span is None:
-                    span = _scope(sentence, spec.scope, trig[0])
+                    span = _scope(sentence, spec.scope, t0)
                 lo, hi = span
-                for a, b in group:
-                    if a < lo or b > hi or (a < trig[1] and trig[0] < b):
+                # the first term in text order that is in scope, off the trigger and in the
+                # window: only terms in reach are looked at (one ending more than `window`
+                # before the trigger starts after t0 - window - reach at the latest)
+                items, starts = group.items, group.starts
+                first = lo if window is None else max(lo, t0 - window - group.reach)
+                for k in range(bisect.bisect_left(starts, first), len(items)):
+                    a, b = items[k]
+                    if a >= hi or (window is not None and a - t1 > window):
+                        break
+                    if b > hi or (a < t1 and t0 < b):
                         continue
-                    if spec.window is not None and max(a - trig[1], trig[0] - b) > spec.window:
+                    if window is not None and t0 - b > window:
                         continue
                     found = (a, b)
                     break
@@ -385,24 +433,21 @@ class FactExtractor:
         if spec.has_none:
             # a heading "特朗普:" / "英国央行:" / "Trump:" is the speaker of the whole sentence:
             # its vetoes (a politician's demand, another central bank) hold in every clause
-            nones = bucket.nones.get(spec.index)
-            if nones is None:
-                nones = bucket.nones[spec.index] = bucket.spans_of(spec.none_terms)
-            if nones:
+            nones = bucket.none_spans(spec.index, spec.none_terms)
+            if nones.items:
                 if span is None:
-                    span = _scope(sentence, spec.scope, trig[0])
-                lo, hi = span
-                for a, b in nones:
-                    if lo <= a and b <= hi:
-                        if not explain:
-                            return _UNMET
-                        return f"vetoed by {norm[a:b]!r} (none)"
+                    span = _scope(sentence, spec.scope, t0)
+                veto = nones.first_within(*span)
+                if veto is not None:
+                    if not explain:
+                        return _UNMET
+                    return f"vetoed by {norm[veto[0]:veto[1]]!r} (none)"
                 head = _heading_end(norm, sentence)
-                for a, b in nones:
-                    if sentence.start <= a and b <= head:
-                        if not explain:
-                            return _UNMET
-                        return f"vetoed by {norm[a:b]!r} (none, in the heading)"
+                veto = nones.first_within(sentence.start, head) if head >= 0 else None
+                if veto is not None:
+                    if not explain:
+                        return _UNMET
+                    return f"vetoed by {norm[veto[0]:veto[1]]!r} (none, in the heading)"
         for rx in spec.regexes:
             ok = regex_ok.get(rx) if regex_ok is not None else None
             if ok is None:  # a regex depends on the sentence only: search it once per sentence
@@ -423,52 +468,108 @@ class FactExtractor:
             return {}, 0
         trig = anchors[0]
         found = set()
-        for name, spans in bucket.modifiers.items():  # the few modifier lexicons that occur
+        for name in bucket.modifiers:  # the few modifier lexicons that occur
             flag = FLAG_OF.get(name)
             if flag is not None and flag not in found and name not in ignore:
                 lex = self.lexicons[name]
+                spans = bucket.modifier_spans(name)
                 for anchor in anchors:
                     if self._near(lex, spans, anchor, sentence):
                         found.add(flag)
                         break
         flags = {flag: True for flag in FLAGS if flag in found} if found else {}
         contrast = 0
-        markers = bucket.modifiers.get("contrast")
-        if markers:
-            if any(b <= trig[0] for a, b in markers):
+        markers = bucket.modifier_spans("contrast")
+        if markers is not None:
+            if markers.min_end <= trig[0]:
                 contrast = 1
-            elif any(a >= trig[1] for a, b in markers):
+            elif markers.items[-1][0] >= trig[1]:
                 contrast = -1
         if not contrast:
-            conceded = [a for a, b in bucket.modifiers.get("concession", ()) if b <= trig[0]]
+            conceded = bucket.modifier_spans("concession")
             # 虽然/尽管/although weakens its own clause only, not the clause it leads to
             # ("Although the dollar strengthened, gold rose": 'rose' keeps its full weight)
-            if conceded and max(conceded) >= sentence.clause_span(trig[0])[0]:
+            if conceded is not None and conceded.any_ending_before(trig[0], sentence.clause_span(trig[0])[0]):
                 contrast = -1
         return flags, contrast
 
     @staticmethod
-    def _near(lex: Lexicon, spans: list[tuple[int, int]], trig: tuple[int, int], sentence: Sentence) -> bool:
+    def _near(lex: Lexicon, spans: "Spans", trig: tuple[int, int], sentence: Sentence) -> bool:
+        """Whether a hit of ``lex`` lies where the lexicon reaches from ``trig``: in its scope,
+        off the trigger, on its side, within its distance and clauses. Only the hits next to the
+        trigger on each side are looked at (bisect on sorted starts): the nearest one that is no
+        overlap decides, so a sentence of thousands of triggers and modifiers stays n log n."""
         lo, hi = _scope(sentence, lex.scope, trig[0])
         t0, t1 = trig
         position, max_distance, max_clauses = lex.position, lex.max_distance, lex.max_clauses
-        for a, b in spans:
-            if a < lo or b > hi or (a < t1 and t0 < b):
-                continue
-            before = b <= t0
-            if position == "before" and not before:
-                continue
-            if position == "after" and before:
-                continue
+        items, starts, reach = spans.items, spans.starts, spans.reach
+        first, last = lo, hi  # the starts a hit may have
+        if max_clauses is not None:
+            # clauses apart = |bisect_right(clauses, t0) - bisect_right(clauses, a)| <= max_clauses
+            clauses = sentence.clauses
+            r = bisect.bisect_right(clauses, t0)
+            if r - max_clauses - 1 >= 0:
+                first = max(first, clauses[r - max_clauses - 1])
+            if r + max_clauses < len(clauses):
+                last = min(last, clauses[r + max_clauses])
+        if position != "after":
+            # before the trigger: b <= t0. Scanning back from the trigger, the first hit that
+            # ends by t0 is the nearest; the hits skipped on the way overlap the trigger, or
+            # end too far from it (only within max_distance + reach of it)
+            stop = first if max_distance is None else max(first, t0 - max_distance - reach)
+            for k in range(bisect.bisect_left(starts, t0) - 1, bisect.bisect_left(starts, stop) - 1, -1):
+                a, b = items[k]
+                if b > t0 or b > hi:
+                    continue
+                if max_distance is not None and t0 - b > max_distance:
+                    continue
+                return True
+        if position != "before":
+            # after the trigger: a >= t1, the first in scope (hits crossing the end of the
+            # scope start within reach of it)
             if max_distance is not None:
-                dist = t0 - b if before else a - t1
-                if dist > max_distance:
+                last = min(last, t1 + max_distance + 1)
+            for k in range(bisect.bisect_left(starts, t1), len(items)):
+                a, b = items[k]
+                if a >= last:
+                    break
+                if b > hi:
                     continue
-            if max_clauses is not None:
-                apart = abs(bisect.bisect_right(sentence.clauses, t0) - bisect.bisect_right(sentence.clauses, a))
-                if apart > max_clauses:
-                    continue
-            return True
+                return True
+        return False
+
+
+class Spans:
+    """Hits of one sentence sorted by start, with their starts for bisect, the longest hit's
+    length and the smallest end: what a look-up needs to visit only the hits in reach."""
+
+    __slots__ = ("items", "starts", "reach", "min_end")
+
+    def __init__(self, items: list[tuple[int, int]]):
+        self.items = items
+        self.starts = [a for a, _ in items]
+        self.reach = max([b - a for a, b in items]) if items else 0
+        self.min_end = min([b for _, b in items]) if items else 0
+
+    def first_within(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The first hit (in text order) lying wholly inside [lo, hi]; hits starting in it that
+        end past hi all start within ``reach`` of hi."""
+        items = self.items
+        for k in range(bisect.bisect_left(self.starts, lo), len(items)):
+            a, b = items[k]
+            if a > hi:
+                break
+            if b <= hi:
+                return items[k]
+        return None
+
+    def any_ending_before(self, pos: int, lo: int) -> bool:
+        """Whether a hit starting at or after ``lo`` ends at or before ``pos``: scanning back
+        from ``pos``, the hits skipped end past it, so start within ``reach`` of it."""
+        items = self.items
+        for k in range(bisect.bisect_left(self.starts, pos) - 1, bisect.bisect_left(self.starts, lo) - 1, -1):
+            if items[k][1] <= pos:
+                return True
         return False
 
 

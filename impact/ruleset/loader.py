@@ -74,6 +74,8 @@ def parse_yaml(text: str, path: str) -> tuple[Any, yaml.Node | None, list[Proble
             pass  # parse again below, for the pure-Python loader's located message
     try:
         return _parse(_Loader, text, path)
+    except RecursionError:  # the pure-Python composer recurses once per level of nesting
+        return None, None, [_too_deep(text, path)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -95,12 +97,78 @@ def parse_yaml(text: str, path: str) -> tuple[Any, yaml.Node | None, list[Proble
         return None, None, [problem("yaml-syntax", path, 1, 1, f"YAML error: {' '.join(str(exc).split())}")]
 
 
+MAX_DEPTH = 100  # levels of nesting in one rule file (a rule needs fewer than ten)
+MAX_ALIASED = 100_000  # nodes YAML aliases may add to a file once expanded (beyond those written)
+
+
+def _too_deep(text: str, path: str) -> Problem:
+    """The located problem of a file nested deeper than MAX_DEPTH, found on the parser's events
+    (a state machine: no recursion, whatever the depth)."""
+    depth = 0
+    mark = None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    break
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return problem("yaml-syntax", path, line, col, f"YAML error: nested deeper than {MAX_DEPTH} levels")
+
+
+def _node_limits(root: yaml.Node, path: str) -> Problem | None:
+    """A problem when the document nests deeper than MAX_DEPTH or its aliases add more than
+    MAX_ALIASED nodes once expanded (one alias repeated: a few KB read as gigabytes); walked
+    without recursion, each node once (its expanded size memoised)."""
+    size: dict[int, int] = {}
+    refs: dict[int, int] = {}
+    nodes: dict[int, yaml.Node] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if depth > MAX_DEPTH:
+            return _problem(path, node, "yaml-syntax", f"YAML error: nested deeper than {MAX_DEPTH} levels")
+        if done:
+            children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+            size[id(node)] = 1 + sum(size[id(c)] for c in children)
+            continue
+        key = id(node)
+        refs[key] = refs.get(key, 0) + 1
+        if key in size:
+            continue
+        nodes[key] = node
+        if isinstance(node, yaml.ScalarNode):
+            size[key] = 1
+            continue
+        size[key] = 0  # an alias of a node being walked (a cycle) adds nothing
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in reversed(children))
+    if size[id(root)] - len(size) <= MAX_ALIASED:
+        return None
+    worst = max((k for k in refs if refs[k] > 1), key=lambda k: (refs[k] - 1) * size[k])
+    return _problem(
+        path, nodes[worst], "yaml-syntax",
+        f"YAML error: aliases of this node repeat it {refs[worst] - 1:,} times, {size[id(root)]:,} nodes in all "
+        f"where {len(size):,} are written (at most {MAX_ALIASED:,} more); write the lists out or share terms "
+        "with a lexicon (@name)",
+    )
+
+
 def _parse(loader_class: Any, text: str, path: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
     loader = loader_class(text)
     loader.problems = []
     loader.path = path
     try:
         node = loader.get_single_node()
+        refused = _node_limits(node, path) if node is not None else None
+        if refused is not None:
+            return None, node, [refused]
         data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()

@@ -336,14 +336,41 @@ def expand_terms(lexicons: dict[str, Lexicon], terms: Iterable[str], lang: str, 
     """Terms with ``@name`` references replaced by that lexicon's terms, recursively.
 
     A lexicon may reference other lexicons; a reference to an unknown lexicon or one that closes
-    a cycle yields nothing here (lint reports both: E303, E309).
+    a cycle yields nothing here (lint reports both: E303, E309). Each lexicon is expanded once
+    per call and a term it reaches twice is given once (lexicons referencing the one before
+    twice, 22 deep, made four million copies of two terms).
     """
+    memo: dict[str, list[str]] = {}
     for term in terms:
         if not term.startswith("@"):
             yield term
             continue
-        name = term[1:]
-        lexicon = lexicons.get(name)
-        if lexicon is None or name in _open:
+        yield from _expand_lexicon(lexicons, term[1:], lang, _open, memo)[0]
+
+
+def _expand_lexicon(
+    lexicons: dict[str, Lexicon], name: str, lang: str, open_: tuple[str, ...], memo: dict[str, list[str]]
+) -> tuple[list[str], bool]:
+    """The terms of lexicon ``name`` (references expanded, each term once, in order) and whether
+    a cycle was cut beneath it (then the result depends on the path and is not memoised)."""
+    lexicon = lexicons.get(name)
+    if lexicon is None:
+        return [], False
+    if name in open_:
+        return [], True
+    known = memo.get(name)
+    if known is not None:
+        return known, False
+    out: dict[str, None] = {}
+    cut = False
+    for term in getattr(lexicon, lang):
+        if not term.startswith("@"):
+            out[term] = None
             continue
-        yield from expand_terms(lexicons, getattr(lexicon, lang), lang, _open + (name,))
+        found, below = _expand_lexicon(lexicons, term[1:], lang, open_ + (name,), memo)
+        cut = cut or below
+        out.update(dict.fromkeys(found))
+    terms = list(out)
+    if not cut:
+        memo[name] = terms
+    return terms, cut

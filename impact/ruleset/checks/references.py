@@ -42,6 +42,9 @@ class UnknownLexicon(Check):
                     )
 
 
+_CYCLE_STEPS = 100_000  # paths walked per lexicon: the first cycles found are reported, never minutes of search
+
+
 class LexiconCycle(Check):
     code = "E309"
     needs_every_file = True
@@ -54,17 +57,33 @@ class LexiconCycle(Check):
             return [(t[1:], lang, k) for lang in ("zh", "en") for k, t in enumerate(getattr(lex, lang))
                     if t.startswith("@") and t[1:] in index.lexicons]
 
+        # only lexicons that can reach back to ``start`` can close a cycle through it: the search
+        # keeps to them (a chain of lexicons each referencing the one before twice has no cycle,
+        # and walking its 2**depth paths took minutes)
+        referenced_by: dict[str, set[str]] = {}
+        for name in index.lexicons:
+            for target, _, _ in refs(name):
+                referenced_by.setdefault(target, set()).add(name)
         reported: set[frozenset[str]] = set()
         for start in index.lexicons:
+            reaching = {start}
+            todo = [start]
+            while todo:
+                for source in referenced_by.get(todo.pop(), ()):
+                    if source not in reaching:
+                        reaching.add(source)
+                        todo.append(source)
             stack = [(start, (start,))]
-            while stack:
+            steps = 0
+            while stack and steps < _CYCLE_STEPS:
                 name, path = stack.pop()
+                steps += 1
                 for target, lang, k in refs(name):
                     if target == start and frozenset(path) not in reported:
                         reported.add(frozenset(path))
                         cycle = " -> ".join("@" + p for p in path + (start,))
                         yield self.problem(index.at("lexicons", name, lang, k), f"lexicon reference cycle {cycle}")
-                    elif target not in path:
+                    elif target not in path and target in reaching:
                         stack.append((target, path + (target,)))
 
 
