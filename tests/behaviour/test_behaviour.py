@@ -25,9 +25,7 @@ from .model import CALLS, Case, judge
 
 RULES = Path(os.environ.get("IMPACT_BEHAVIOUR_RULES") or Path(__file__).resolve().parents[2] / "rules")
 ENABLED = os.environ.get("IMPACT_BEHAVIOUR", "1") != "0"
-KNOWN_GAPS = {
-    ("policy_actor", "en"): "tightening supply of a metal ('lifted prices', 'a tightening copper market') gives the metal no call yet; it no longer moves usd",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 MIN_RATE = float(os.environ.get("IMPACT_BEHAVIOUR_MIN", "0.95"))
 
 
