@@ -9,14 +9,9 @@ for every trigger) made it grow three to four times per doubling at these sizes.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-import impact
-
-PACKAGE = str(Path(impact.__file__).resolve().parent)
+from adversarial.work import lines_executed
 
 # one sentence each (no sentence end, or a line list read as one wrapped sentence), packed with
 # what each look-up of the facts stage scans
@@ -39,23 +34,7 @@ UNITS = {
 
 def lines_run(engine, text: str) -> int:
     """Lines of impact's own modules executed to evaluate ``text``."""
-    count = 0
-
-    def local(frame, event, arg):
-        nonlocal count
-        if event == "line":
-            count += 1
-        return local
-
-    def call(frame, event, arg):
-        return local if frame.f_code.co_filename.startswith(PACKAGE) else None
-
-    sys.settrace(call)
-    try:
-        engine.evaluate(text)
-    finally:
-        sys.settrace(None)
-    return count
+    return lines_executed(engine.evaluate, text)
 
 
 @pytest.mark.parametrize("unit", list(UNITS.values()), ids=list(UNITS))

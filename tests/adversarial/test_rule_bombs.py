@@ -3,17 +3,13 @@ nesting a thousand levels deep. Each is read in bounded work or refused with a l
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from adversarial.work import lines_executed
 from conftest import write_rules
 from impact.lint import lint_path
 from impact.ruleset.loader import load_rule_file
 from impact.ruleset.schema import Lexicon, expand_terms
-
-import impact
-
-PACKAGE = str(Path(impact.__file__).resolve().parent)
 
 
 def doubling(depth: int) -> str:
@@ -31,20 +27,7 @@ def test_a_lexicon_reached_twice_per_level_is_expanded_once():
 
 
 def lint_lines(folder: Path) -> int:
-    count = 0
-
-    def local(frame, event, arg):
-        nonlocal count
-        if event == "line":
-            count += 1
-        return local
-
-    sys.settrace(lambda frame, event, arg: local if frame.f_code.co_filename.startswith(PACKAGE) else None)
-    try:
-        lint_path(folder)
-    finally:
-        sys.settrace(None)
-    return count
+    return lines_executed(lint_path, folder)
 
 
 def test_linting_a_doubling_chain_of_lexicons_grows_with_its_lines_not_its_paths(tmp_path):
