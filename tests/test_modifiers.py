@@ -54,3 +54,22 @@ def test_a_rumoured_event_weighs_half_and_the_trace_prints_its_factor(engine, ru
     assert ev.modifiers == ["rumoured"] and ev.weight == pytest.approx(firm.evidence[0].weight * 0.5, abs=1e-4)
     vote = next(v for v in engine.trace(rumoured).votes if v.asset == "usd")
     assert ("rumoured", 0.5) in vote.factors
+
+
+@pytest.mark.parametrize(
+    "question, statement, asset",
+    [("Copper to rebound soon?", "Copper to rebound soon.", "copper"),
+     ("Has zinc rebounded after the selloff?", "Zinc rebounded after the selloff.", "zinc"),
+     ("镍价反弹了吗？", "镍价反弹了。", "nickel")],
+)
+def test_a_clause_ending_in_a_question_mark_asserts_nothing(engine, question, statement, asset):
+    # the 'question' lexicon of the conditional row: its events fire only rules that ask for conditional facts
+    assert engine.evaluate(statement).signal(asset) is not None
+    assert engine.evaluate(question).signal(asset) is None
+    (fact,) = [f for f in engine.trace(question).facts if f.event.startswith("move.")]
+    assert fact.flag("conditional")
+
+
+def test_a_question_leaves_the_statement_before_it_in_its_own_clause(engine):
+    sig = engine.evaluate("Zinc slumps 3% - is a rebound coming?").signal("zinc")
+    assert sig is not None and sig.direction == "bearish"

@@ -35,7 +35,8 @@ MODIFIERS: tuple[Modifier, ...] = (
     Modifier("negated", ("negation",), asserts=True),
     Modifier("hedged", ("hedge",), weight=0.6),
     Modifier("reversed", ("reversal",), asserts=True),
-    Modifier("conditional", ("conditional",), asserts=True),
+    # a condition (if, 如果), or a clause that ends in a question mark (is a rebound coming?): nothing asserted
+    Modifier("conditional", ("conditional", "question"), asserts=True),
     Modifier("future", ("future",), weight=0.6),
     Modifier("past", ("past",)),  # shown, not weighed
     Modifier("rumoured", ("rumour",), weight=0.5),  # unconfirmed: 据传, "rumoured", "unconfirmed reports"
