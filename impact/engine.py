@@ -365,7 +365,8 @@ def _votes(
         if view.asset == "{subject}":
             targets = list(dict.fromkeys(f.subject for f in facts if f.subject))
         elif view.asset == "{others}":
-            targets = [a for a in anchor.others if a not in view.exclude] or list(view.fallback)
+            targets = [a for a in anchor.others if a not in view.exclude] or [
+                a for a in view.fallback if a not in anchor.set_aside]  # not when named only as miners, imports...
         else:
             targets = [view.asset]
         for asset in targets:

@@ -73,3 +73,25 @@ def test_a_clause_ending_in_a_question_mark_asserts_nothing(engine, question, st
 def test_a_question_leaves_the_statement_before_it_in_its_own_clause(engine):
     sig = engine.evaluate("Zinc slumps 3% - is a rebound coming?").signal("zinc")
     assert sig is not None and sig.direction == "bearish"
+
+
+@pytest.mark.parametrize(
+    "question, asset, direction",
+    [("Why is gold falling?", "gold", "bearish"),
+     ("Why did copper rally this week?", "copper", "bullish"),
+     ("金价为何再创新高？", "gold", "bullish"),
+     ("铜价为什么大跌？", "copper", "bearish")],
+)
+def test_a_why_question_takes_its_move_as_given(engine, question, asset, direction):
+    # the 'presupposed' lexicon cancels 'question' and 'open_question' (modifiers.CANCELLED_BY)
+    sig = engine.evaluate(question).signal(asset)
+    assert sig is not None and sig.direction == direction
+    yes_no = question.replace("Why ", "").replace("为何", "").replace("为什么", "")
+    assert engine.evaluate(yes_no[0].upper() + yes_no[1:]).signal(asset) is None
+
+
+def test_a_fallback_does_not_pick_an_asset_named_only_as_something_else(engine):
+    # '{others}' with fallback [gold]: a dollar move beside gold-mining shares is no view on gold
+    assert engine.evaluate("A stronger dollar weighed on prices.").signal("gold") is not None
+    assert engine.evaluate("Gold-mining stocks sagged as the dollar gained.").signal("gold") is None
+    assert engine.evaluate("美元走强，黄金股集体下挫。").signal("gold") is None

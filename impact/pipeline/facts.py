@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from impact.ruleset.collection import RuleSet
 from impact.ruleset.regexes import RegexError, compile_regex
 from impact.pipeline.matcher import ALIAS, GROUP, MODIFIER, NONE, NOT_WITHIN, TRIGGER, Matcher
-from impact.ruleset.modifiers import ASSERTED, FLAG_OF, FLAGS
+from impact.ruleset.modifiers import ASSERTED, CANCELLED_BY, FLAG_OF, FLAGS
 from impact.ruleset.schema import MODIFIERS, Lexicon
 from impact.pipeline.subject import Mentions, TriggerSpans, coordinated, find_subject
 from impact.pipeline.text import Sentence
@@ -34,6 +34,9 @@ class Fact:
     others: tuple[str, ...]
     modifiers: dict[str, bool]
     contrast: int  # +1 after a contrast marker in its sentence, -1 before one or after a concession
+    # assets the sentence names only inside a `not_within`/`not_regex` span (gold-mining stocks,
+    # gold imports): it is about that thing, so a view's `fallback` does not pick that asset
+    set_aside: tuple[str, ...] = ()
 
     def flag(self, name: str) -> bool:
         return self.modifiers.get(name, False)
@@ -329,8 +332,9 @@ class FactExtractor:
                         continue
                     if others is None:
                         others = tuple(dict.fromkeys(a for _, _, a in mentions))
+                        set_aside = tuple(dict.fromkeys(a for _, _, a in bucket.aliases if a not in others))
                     for subject in fresh:
-                        facts.append(Fact(len(facts), spec.name, si, trig, subject, others, mods, contrast))
+                        facts.append(Fact(len(facts), spec.name, si, trig, subject, others, mods, contrast, set_aside))
         facts.sort(key=lambda f: (f.trigger, f.event))
         for i, f in enumerate(facts):
             f.id = i
@@ -474,7 +478,7 @@ class FactExtractor:
                 lex = self.lexicons[name]
                 spans = bucket.modifier_spans(name)
                 for anchor in anchors:
-                    if self._near(lex, spans, anchor, sentence):
+                    if self._near(lex, spans, anchor, sentence) and not self._cancelled(name, bucket, anchor, sentence):
                         found.add(flag)
                         break
         flags = {flag: True for flag in FLAGS if flag in found} if found else {}
@@ -492,6 +496,14 @@ class FactExtractor:
             if conceded is not None and conceded.any_ending_before(trig[0], sentence.clause_span(trig[0])[0]):
                 contrast = -1
         return flags, contrast
+
+    def _cancelled(self, name: str, bucket: SentenceHits, anchor: tuple[int, int], sentence: Sentence) -> bool:
+        """Whether a lexicon that cancels ``name`` (modifiers.CANCELLED_BY) reaches the trigger too."""
+        for other in CANCELLED_BY.get(name, ()):
+            spans = bucket.modifier_spans(other)
+            if spans is not None and other in self.lexicons and self._near(self.lexicons[other], spans, anchor, sentence):
+                return True
+        return False
 
     @staticmethod
     def _near(lex: Lexicon, spans: "Spans", trig: tuple[int, int], sentence: Sentence) -> bool:

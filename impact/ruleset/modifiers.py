@@ -35,8 +35,9 @@ MODIFIERS: tuple[Modifier, ...] = (
     Modifier("negated", ("negation",), asserts=True),
     Modifier("hedged", ("hedge",), weight=0.6),
     Modifier("reversed", ("reversal",), asserts=True),
-    # a condition (if, 如果), or a clause that ends in a question mark (is a rebound coming?): nothing asserted
-    Modifier("conditional", ("conditional", "question"), asserts=True),
+    # a condition (if, 如果), an open question (是否, will gold) or a clause that ends in a question mark
+    # (is a rebound coming?): nothing asserted
+    Modifier("conditional", ("conditional", "open_question", "question"), asserts=True),
     Modifier("future", ("future",), weight=0.6),
     Modifier("past", ("past",)),  # shown, not weighed
     Modifier("rumoured", ("rumour",), weight=0.5),  # unconfirmed: 据传, "rumoured", "unconfirmed reports"
@@ -44,9 +45,14 @@ MODIFIERS: tuple[Modifier, ...] = (
     Modifier("before-contrast", ("contrast", "concession"), weight=0.7, position=-1),
 )
 
+# A lexicon whose term in the same reach cancels another's: a why-question presupposes the event
+# it asks about ("Why is gold falling?", 金价为何下跌？): the question mark makes nothing conditional.
+CANCELLED_BY: dict[str, tuple[str, ...]] = {"question": ("presupposed",), "open_question": ("presupposed",)}
+
 BY_NAME: dict[str, Modifier] = {m.name: m for m in MODIFIERS}
 # the lexicon names the evaluator reads (reserved in ``lexicons``), in table order
-LEXICONS: tuple[str, ...] = tuple(dict.fromkeys(name for m in MODIFIERS for name in m.lexicons))
+LEXICONS: tuple[str, ...] = tuple(dict.fromkeys(
+    [*(name for m in MODIFIERS for name in m.lexicons), *(c for cs in CANCELLED_BY.values() for c in cs)]))
 # the flags a fact carries (contrast is a position, kept apart), and those that change what it asserts
 FLAGS: tuple[str, ...] = tuple(m.name for m in MODIFIERS if not m.position)
 ASSERTED: tuple[str, ...] = tuple(m.name for m in MODIFIERS if m.asserts)

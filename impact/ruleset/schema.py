@@ -196,7 +196,8 @@ class View(_Strict):
     strength: float = Field(0.5, ge=0.0, le=1.0)
     horizon: Horizon = "short"
     exclude: list[str] = Field(default_factory=list, description="with '{others}': assets never targeted")
-    fallback: list[str] = Field(default_factory=list, description="with '{others}': targets when none is named")
+    fallback: list[str] = Field(default_factory=list, description="with '{others}': targets when none is named (less any the sentence names "
+                    "only in a not_within or not_regex sense, e.g. gold-mining stocks)")
 
 
 class Example(_Strict):
