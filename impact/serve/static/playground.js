@@ -43,7 +43,9 @@ async function run() {
 
 function render(trace, text) {
   const views = $('views'); const tbody = $('evidence').tBodies[0]; const rules = $('rules');
-  views.replaceChildren(); tbody.replaceChildren(); rules.replaceChildren();
+  const aside = $('not-counted').tBodies[0];
+  views.replaceChildren(); tbody.replaceChildren(); aside.replaceChildren(); rules.replaceChildren();
+  $('set-aside').hidden = true;
   if (!trace) { $('cited').replaceChildren(document.createTextNode(text)); return; }
   const report = trace.report;
   if (!report.signals.length && !(report.undecided || []).length) views.append(el('p', 'undecided', 'no view on any asset'));
@@ -63,7 +65,7 @@ function render(trace, text) {
   const why = new Map();
   for (const w of trace.weighing || []) for (const v of w.votes) why.set(`${w.asset}|${v.rule}|${v.sentence_start}`, v.why_not_counted);
   const rows = [];
-  for (const s of report.signals) for (const e of s.evidence) rows.push({ asset: s.asset, ev: e });
+  for (const s of [...report.signals, ...(report.undecided || [])]) for (const e of s.evidence || []) rows.push({ asset: s.asset, ev: e });
   rows.sort((a, b) => (b.ev.counted === false ? 0 : 1) - (a.ev.counted === false ? 0 : 1) || a.ev.start - b.ev.start);
   for (const { asset, ev } of rows) {
     const counted = ev.counted !== false;
@@ -74,8 +76,11 @@ function render(trace, text) {
     const sentence = el('td', 'sentence', ev.sentence); sentence.title = ev.explanation;
     sentence.addEventListener('click', () => flash(ev.start));
     tr.append(el('td', '', asset), el('td', 'rule', ev.rule), el('td', ev.direction, ARROW[ev.direction] || ev.direction), cell, sentence);
-    tbody.append(tr);
+    (counted ? tbody : aside).append(tr);
   }
+  const setAside = aside.rows.length;
+  $('set-aside').hidden = !setAside;
+  $('set-aside').querySelector('summary').textContent = `${setAside} more not counted (show why)`;
   renderCited(text, rows.map((r) => r.ev));
   const listed = [...(trace.rules || [])].sort((a, b) => (b.fired ? 1 : 0) - (a.fired ? 1 : 0));
   for (const r of listed) {
