@@ -146,8 +146,12 @@ def test_oversize_bodies_are_refused_announced_or_not():
         assert ndjson(client, b'{"id": 1, "text": "x"}\n' * 200).status_code == 413
 
 
-def test_a_document_the_engine_refuses_is_a_422_not_a_crash(bundled):
-    response = bundled.post("/v1/evaluate", json={"text": "Gold rose.", "published_at": "not a time"})
+@pytest.mark.parametrize("endpoint", ["/v1/evaluate", "/v1/explain"])
+def test_a_document_the_engine_refuses_is_a_422_not_a_crash(bundled, endpoint):
+    response = bundled.post(endpoint, json={"text": "Gold rose.", "published_at": "not a time"})
+    assert response.status_code == 422 and "not a time" in response.json()["error"]
+    dense = "美元走弱提振金价。" * 20_000  # 60,000 event facts: past the per-document work budget
+    response = bundled.post(endpoint, json={"text": dense})
     assert response.status_code == 422 and response.json()["error"]
 
 

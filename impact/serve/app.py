@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from impact.errors import InputError
 from impact.explain.trace import trace_dict
 from impact.io.records import read_jsonl
 from impact.io.results import evaluated_lines
@@ -283,8 +284,8 @@ class _Api:
 
         try:
             data = await run_in_threadpool(run)
-        except (TypeError, ValueError) as exc:  # a document the engine refuses (published_at, size, budget)
-            return _error(422, f"{type(exc).__name__}: {exc}", id=doc_id)
+        except (InputError, TypeError, ValueError) as exc:  # a document the engine refuses (time, size, budget)
+            return _error(422, str(exc), id=doc_id)
         return Response(json.dumps(data, ensure_ascii=False), media_type="application/json")
 
     async def rules(self, request: Request) -> Response:
