@@ -11,6 +11,7 @@ plot       matplotlib                      ``impact timeline``, :func:`impact.pl
 dask       dask[dataframe], distributed    :func:`impact.distributed.evaluate_dask`
 lint       wordfreq (58 MB of word lists)  ``impact rules lint --enable W412`` (wildcards that
                                            run into common English words)
+serve      starlette, uvicorn              ``impact serve``, :func:`impact.serve.create_app`
 all        all of the above
 =========  ==============================  =====================================================
 
@@ -29,6 +30,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "plot": ("matplotlib",),
     "dask": ("dask.dataframe", "distributed"),
     "lint": ("wordfreq",),
+    "serve": ("starlette", "uvicorn"),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from impact.cli import evaluate, explain, rules, show, stats, strategy
+from impact.cli import evaluate, explain, rules, serve, show, stats, strategy
 
 app = typer.Typer(
     add_completion=False,
@@ -33,3 +33,4 @@ app.command()(strategy.aggregate)
 app.command()(strategy.timeline)
 rules_app.command("stats")(stats.stats)
 rules_app.command("show")(show.show)
+app.command()(serve.serve)
