@@ -313,7 +313,7 @@ class FactExtractor:
                     # engine can keep the stronger vote whichever comes first; a hit that reads
                     # the same as an earlier one adds nothing.
                     mods, contrast = self._modifiers(sentence, bucket, anchors, spec.ignore)
-                    asserts = tuple(f for f in ASSERTED if f in mods)
+                    asserts = tuple(f for f in ASSERTED if f in mods) if mods else ()
                     reading = (tuple(mods), contrast)
                     fresh = []
                     for s in subjects:
