@@ -66,6 +66,7 @@ class _EventSpec:
     # per `all` group: its cache key in SentenceHits.groups and its terms; the terms of `none`
     group_terms: tuple[tuple[tuple[int, int], frozenset[int]], ...] = ()
     none_terms: frozenset[int] = frozenset()
+    checked: bool = True  # whether a trigger has conditions to check (`all`, `none`, regex)
 
 
 class SentenceHits:
@@ -179,6 +180,7 @@ class FactExtractor:
                 ((spec.index, g), self._group_tids.get((spec.index, g), frozenset())) for g in range(spec.groups)
             )
             spec.none_terms = self._none_tids.get(spec.index, frozenset())
+            spec.checked = bool(spec.groups or spec.has_none or spec.regexes)
         self._trigger_tids = frozenset(
             tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
         )
@@ -284,8 +286,11 @@ class FactExtractor:
                         continue  # no asset of the event named in the sentence: every trigger misses
                 seen: dict[str | None, tuple[tuple[str, ...], set[tuple]]] = {}
                 for trig in spans if len(spans) == 1 else _longest_first(spans):
-                    anchors: list[tuple[int, int]] = []
-                    reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok, trace)
+                    if spec.checked:
+                        anchors: list[tuple[int, int]] = []
+                        reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok, trace)
+                    else:  # nothing to check: the trigger alone is the event
+                        anchors, reason = [trig], None
                     subjects: list[str | None] = [None]
                     if reason is None and candidates is not None:
                         chosen = None

@@ -87,6 +87,26 @@ class _Fold(dict):
 
 _FOLD = _Fold()
 
+# The same table indexed by code point for the Basic Multilingual Plane: ``str.translate`` looks a
+# character up in a list twice as fast as in a dict. A character not yet seen holds _UNSEEN, which
+# translate refuses (TypeError): the document's characters are then learnt from _FOLD and the
+# translation runs again. Characters past the BMP (the list would raise IndexError, which
+# translate reads as "unchanged") go through _FOLD itself.
+_UNSEEN = object()
+_BMP: list = [_UNSEEN] * 0x10000
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _translate_bmp(text: str) -> str:
+    try:
+        return text.translate(_BMP)
+    except TypeError:  # a character seen for the first time
+        for ch in set(text):
+            code = ord(ch)
+            if _BMP[code] is _UNSEEN:
+                _BMP[code] = _FOLD[code]
+        return text.translate(_BMP)
+
 
 # ASCII text folds by str.lower() (NFKC leaves ASCII as it is); its white space other than
 # space and newline (tab, carriage return, form feed, the separators \x1c-\x1f) becomes a space
@@ -99,8 +119,10 @@ def _fold(text: str) -> str:
         folded = text.lower()
         if _ASCII_SPACE_RE.search(folded) is not None:
             folded = folded.translate(_ASCII_SPACE)
+    elif _ASTRAL_RE.search(text) is None:  # (max(text) would build a string per character)
+        folded = _translate_bmp(text)  # every other white-space character is a space already
     else:
-        folded = text.translate(_FOLD)  # every other white-space character is a space already
+        folded = text.translate(_FOLD)
     # line breaks become spaces (1:1); CJK wraps are removed as edits, paragraph breaks put back
     if "\n" in text:
         folded = folded.replace("\n", " ")
