@@ -435,7 +435,7 @@ def segment(norm: str) -> list[Sentence]:
         chunk = norm[start : at if first == "\n" else end]
         stripped = chunk.strip()  # the same white space as str.isspace()
         if stripped:
-            a = start + len(chunk) - len(chunk.lstrip())
+            a = start + len(chunk) - len(chunk.lstrip()) if chunk[0].isspace() else start
             sentences.append(Sentence(len(sentences), a, a + len(stripped), norm))
         start = end
     return sentences
