@@ -119,7 +119,7 @@ def main() -> int:
         dask_best = min(dask_times)
         helper_builds = dict(client.run(matcher_builds).values())
         # a Dask result's ids have the input's id dtype, or text (impact.distributed): compare so
-        expected = local.assign(id=cast_ids(local["id"], id_dtype_of(ddf)))
+        expected = local.assign(id=cast_ids(local["id"], id_dtype_of(dd.from_pandas(df, npartitions=1) if args.source == "memory" else ddf)))
         identical = remote.equals(expected)
         try:
             pd.testing.assert_frame_equal(remote, expected)
