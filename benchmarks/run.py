@@ -29,6 +29,24 @@ megabytes and synthetic rule packs of 100, 1,000 and 10,000 rules, then measures
   running each rule's regexes (one per trigger list, per ``all`` group and each author regex,
   stdlib ``re``, compiled beforehand) over each sentence, divided by the engine's time there.
 
+* ``feeds``: per kind of real feed (flash news zh: Jin10; central-bank sentences en: FOMC;
+  headlines en: Sinha, and SEntFiN's; commodity news en: commodity events; and the synthetic corpus), the
+  documents of the dev set in ``--eval`` (``../shared/eval/dev``; a feed whose file is absent is
+  measured on the synthetic documents of its language, ``"source": "synthetic"``), with
+  ``engine_vs_scan`` against both bare scans: pyahocorasick (``engine_vs_scan``) and the faster
+  ahocorasick_rs (``engine_vs_scan_rs``, ``find_matches_as_indexes(text, overlapping=True)``).
+  Engine and both scans take turns on chunks of 50 documents; each side's fastest of
+  ``--feed-passes`` passes counts;
+* ``us_per_empty_doc``: microseconds per ``engine.evaluate("")`` (the fixed cost of a
+  document; the best of five batches), beside ``scan_us_per_empty_doc``;
+* ``cost_model``: per-document times of the real feeds (each document's fastest of three)
+  fitted by least squares to µs per document + per 1,000 characters + per term hit (of the
+  pyahocorasick scan) + per evidence, for the engine and for the scan; ``us_per_evidence`` is
+  the engine's per-evidence term.
+
+``--feeds-only`` measures the feeds, the empty document and the cost model, and nothing else
+(a minute or so: what a change to the hot path is measured with, before and after).
+
 The last line printed is one JSON object with every figure (``--json``: nothing else on stdout).
 """
 
@@ -90,12 +108,20 @@ def scan_automaton(engine):
     return automaton, len(terms)
 
 
-def engine_and_scan(engine, automaton, docs: list[str], stages: dict[str, float]) -> dict:
+def rs_automaton(engine):
+    """An ahocorasick_rs automaton of the same term set (the engine's own matcher kind)."""
+    import ahocorasick_rs
+
+    return ahocorasick_rs.AhoCorasick(engine.compiled.matcher.terms())
+
+
+def engine_and_scan(engine, automaton, docs: list[str], stages: dict[str, float], rs=None) -> dict:
     """Engine seconds (serialisation left out, per stage into ``stages``) and bare-scan seconds
     over the same documents, with the term hits and the evidence written (of signals and of
     undecided assets). Engine and scan take turns on chunks of 50 documents, so that both see
-    the same machine load; the scan's text is lower-cased beforehand, untimed."""
-    evaluate = scan = 0.0
+    the same machine load; the scan's text is lower-cased beforehand, untimed. With ``rs`` (an
+    ahocorasick_rs automaton) its scan takes its turn too (``rs_s``)."""
+    evaluate = scan = scan_rs = 0.0
     serialise = stages.get("serialise", 0.0)
     hits = evidence = 0
     for lo in range(0, len(docs), 50):
@@ -113,8 +139,115 @@ def engine_and_scan(engine, automaton, docs: list[str], stages: dict[str, float]
         for d in lowered:
             hits += len(list(automaton.iter(d)))  # len() is O(1): the scan is the list
         scan += time.perf_counter() - t0
+        if rs is not None:
+            t0 = time.perf_counter()
+            for d in lowered:
+                rs.find_matches_as_indexes(d, overlapping=True)
+            scan_rs += time.perf_counter() - t0
     evaluate -= stages.get("serialise", 0.0) - serialise
-    return {"engine_s": evaluate, "scan_s": scan, "hits": hits, "evidence": evidence}
+    return {"engine_s": evaluate, "scan_s": scan, "rs_s": scan_rs, "hits": hits, "evidence": evidence}
+
+
+# -- per feed, the empty document, the cost model -------------------------------------------------
+
+FEEDS = {  # kind: (dev set file, language of the synthetic stand-in)
+    "flash_news_zh": ("jin10_gold15m_2025q3.jsonl", "zh"),
+    "central_bank_en": ("fomc_stance_train.jsonl", "en"),
+    "headlines_en": ("sinha_gold_2000_2012.jsonl", "en"),
+    "commodity_news_en": ("commodity_events_test.jsonl", "en"),
+    "headlines_en_sentfin": ("sentfin_dev.jsonl", "en"),  # 54 characters each, four times sparser in evidence
+}
+
+
+def feed_texts(path: Path) -> list[str]:
+    """The texts of a JSONL batch file (records without text left out)."""
+    out = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                text = json.loads(line).get("text")
+                if isinstance(text, str):
+                    out.append(text)
+    return out
+
+
+def feeds(engine, paths: dict[str, Path], eval_dir: Path, passes: int, synthetic_mb: float) -> dict:
+    """``feeds``, ``us_per_empty_doc`` and ``cost_model`` (see the module doc)."""
+    automaton, _ = scan_automaton(engine)
+    rs = rs_automaton(engine)
+    synthetic = sample(paths, int(synthetic_mb * 1e6))
+    out: dict = {"feeds": {}}
+    real: list[str] = []
+    sets = {kind: (eval_dir / name, lang) for kind, (name, lang) in FEEDS.items()}
+    for kind, (path, lang) in [*sets.items(), ("synthetic", (None, None))]:
+        if path is not None and path.exists():
+            docs, source = feed_texts(path), path.name
+            real += docs
+        elif path is None:
+            docs, source = synthetic, f"corpus sample {synthetic_mb} MB"
+        else:
+            docs, source = corpus.read(paths[lang], int(synthetic_mb * 1e6 / 2)), "synthetic"
+        runs = [engine_and_scan(engine, automaton, docs, {}, rs) for _ in range(max(1, passes))]
+        best = {k: min(r[k] for r in runs) for k in ("engine_s", "scan_s", "rs_s")}
+        chars = sum(map(len, docs))
+        out["feeds"][kind] = {
+            "source": source,
+            "docs": len(docs),
+            "chars_per_doc": round(chars / max(len(docs), 1)),
+            "hits_per_kchar": round(runs[0]["hits"] / max(chars, 1) * 1000, 1),
+            "evidence_per_kchar": round(runs[0]["evidence"] / max(chars, 1) * 1000, 2),
+            "engine_vs_scan": round(best["engine_s"] / best["scan_s"], 2),
+            "engine_vs_scan_rs": round(best["engine_s"] / best["rs_s"], 2),
+            "docs_per_s": round(len(docs) / best["engine_s"], 1),
+        }
+    # the fixed cost of a document: an empty one, in batches, the fastest batch
+    n = 20_000
+    empty = scan_empty = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            engine.evaluate("")
+        empty = min(empty, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for _ in range(n):
+            list(automaton.iter(""))
+        scan_empty = min(scan_empty, time.perf_counter() - t0)
+    out["us_per_empty_doc"] = round(empty / n * 1e6, 2)
+    out["scan_us_per_empty_doc"] = round(scan_empty / n * 1e6, 2)
+    out["cost_model"] = cost_model(engine, automaton, real or synthetic)
+    out["us_per_evidence"] = out["cost_model"]["engine"]["us_per_evidence"]
+    return out
+
+
+def cost_model(engine, automaton, docs: list[str]) -> dict:
+    """Least-squares µs per document, per 1,000 characters, per term hit and per evidence, of the
+    engine and of the scan, from each document's fastest of three timings."""
+    import numpy as np
+
+    rows, engine_t, scan_t = [], [], []
+    clock = time.perf_counter
+    for d in docs:
+        low = d.lower()
+        e = s = float("inf")
+        for _ in range(3):
+            t0 = clock()
+            report = engine.evaluate(d)
+            e = min(e, clock() - t0)
+            t0 = clock()
+            hits = len(list(automaton.iter(low)))
+            s = min(s, clock() - t0)
+        evidence = sum(len(x.evidence) for x in report.signals) + sum(len(u.evidence) for u in report.undecided)
+        rows.append((1.0, len(d) / 1000, hits, evidence))
+        engine_t.append(e * 1e6)
+        scan_t.append(s * 1e6)
+    x = np.array(rows)
+    names = ("us_per_doc", "us_per_kchar", "us_per_hit", "us_per_evidence")
+    fit = {}
+    for side, y in (("engine", engine_t), ("scan", scan_t)):
+        coef = np.linalg.lstsq(x, np.array(y), rcond=None)[0]
+        fit[side] = {k: round(float(c), 2) for k, c in zip(names, coef)}
+    fit["docs"] = len(docs)
+    return fit
 
 
 def bundled(paths: dict[str, Path]) -> dict:
@@ -257,6 +390,11 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=20.0, help="corpus size")
     parser.add_argument("--scale-mb", type=float, default=2.0, help="text evaluated with the synthetic packs")
     parser.add_argument("--naive-kb", type=float, default=100.0, help="text for the naive baseline")
+    parser.add_argument("--eval", type=Path, default=HERE.parent.parent / "shared" / "eval" / "dev",
+                        help="folder of the dev sets measured per feed (absent: synthetic documents stand in)")
+    parser.add_argument("--feed-passes", type=int, default=3, help="passes per feed; each side's fastest counts")
+    parser.add_argument("--feed-mb", type=float, default=2.0, help="corpus sample measured as the synthetic feed")
+    parser.add_argument("--feeds-only", action="store_true", help="only the feeds, the empty document, the cost model")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--docs", help=argparse.SUPPRESS)
     parser.add_argument("--naive", help=argparse.SUPPRESS)
@@ -270,6 +408,15 @@ def main() -> None:
     paths = corpus.build(args.mb)
     corpus_mb = sum(p.stat().st_size for p in paths.values()) / 1e6
     log(quiet, f"corpus: {corpus_mb:.1f} MB of JSONL in {paths['zh'].parent} ({time.perf_counter() - t0:.1f} s)")
+    if args.feeds_only:
+        from impact import Engine
+
+        engine = Engine.from_path()
+        gc.freeze()
+        figures = feeds(engine, paths, args.eval, args.feed_passes, args.feed_mb)
+        figures["wall_seconds"] = round(time.perf_counter() - started, 1)
+        print(json.dumps(figures))
+        return
     packs = {n: rulegen.generate(n, list(paths.values())) for n in (100, 1000, 10000)}
     proportional = {n: rulegen.generate(n, list(paths.values()), proportional=True) for n in (1000, 10000)}
     log(quiet, f"rule packs: {', '.join(str(p) for p in [*packs.values(), *proportional.values()])}")
@@ -277,6 +424,11 @@ def main() -> None:
     figures: dict = {"corpus_mb": round(corpus_mb, 1)}
     log(quiet, "bundled pack over the whole corpus ...")
     figures.update(bundled(paths))
+    gc.collect()
+    log(quiet, "per feed, the empty document, the cost model ...")
+    from impact import Engine
+
+    figures.update(feeds(Engine.from_path(), paths, args.eval, args.feed_passes, args.feed_mb))
     gc.collect()
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -166,14 +166,14 @@ class Engine:
 
     def evaluate(self, text: str, doc_id: str | None = None, published_at: Any = None) -> Report:
         """Evaluate one document; raises InputError for input that is not text."""
-        return self._run(text, doc_id, published_at, trace=False).report
+        return self._run(text, doc_id, published_at, trace=False)
 
     def profile(
         self, text: str, stages: dict[str, float], doc_id: str | None = None, published_at: Any = None
     ) -> Report:
         """:meth:`evaluate`, adding the seconds each stage took to ``stages`` (normalise, segment,
         match, facts, infer, resolve, report): the profiling hook of benchmarks/run.py."""
-        return self._run(text, doc_id, published_at, trace=False, stages=stages).report
+        return self._run(text, doc_id, published_at, trace=False, stages=stages)
 
     def trace(self, text: str, doc_id: str | None = None, published_at: Any = None) -> Trace:
         """Evaluate one document and keep every intermediate step (facts, near misses, votes)."""
@@ -181,8 +181,10 @@ class Engine:
 
     def _run(
         self, text: str, doc_id: Any, published_at: Any, *, trace: bool, stages: dict[str, float] | None = None
-    ) -> Trace:
-        """One document through every stage; ``stages`` (:meth:`profile`) collects seconds per stage."""
+    ) -> Any:
+        """One document through every stage; ``stages`` (:meth:`profile`) collects seconds per stage.
+        Returns the :class:`Trace` with ``trace``, else only the report (no trace record is built
+        when nobody asked for one)."""
         if not isinstance(text, str):
             raise InputError(f"text must be a string, not {type(text).__name__}")
         if len(text) > MAX_CHARS:
@@ -209,7 +211,8 @@ class Engine:
                 f"document exceeds the work budget: {len(hits):,} term hits (the limit is {MAX_HITS:,} per "
                 "document); split it into smaller documents"
             )
-        facts, misses = parts.extractor.extract(norm, sentences, hits, trace=trace)
+        # no hit, no fact: the extractor is not called
+        facts, misses = parts.extractor.extract(norm, sentences, hits, trace=trace) if hits else ([], [])
         if clock:
             clock.lap("facts")
         if len(facts) > MAX_FACTS:
@@ -223,34 +226,37 @@ class Engine:
         fired: list[tuple[str, list[int]]] = []
         # a rule votes once per sentence and asset: its strongest vote there (facts that read a
         # sentence differently may fire it twice; which comes first must not decide)
-        seen: dict[tuple[int, int, str], int] = {}
-        item_of = _item_of(text, sentences, original) if facts else None
-
-        def on_fire(rule_index: int, fact_ids: list[int]) -> None:
-            rule = parts.rules[rule_index]
-            chosen = [facts[i] for i in fact_ids]
-            if trace:
-                fired.append((rule.id, fact_ids))
-            for vote in _votes(rule, rule_index, chosen, text, original, parts.weights[rule_index], item_of):
-                key = (rule_index, vote.sentence, vote.asset)
-                at = seen.get(key)
-                if at is None:
-                    seen[key] = len(votes)
-                    votes.append(vote)
-                elif vote.weight > votes[at].weight:
-                    votes[at] = vote
+        # the digest item of a sentence, found when a vote first asks (the text is read for
+        # digest items once, and only when some rule fired or a release was read)
+        item_of = _item_of(text, sentences, original)
 
         if facts:  # no fact, no rule can fire: durable_rules is not called at all
+            seen: dict[tuple[int, int, str], int] = {}
+            rules, weights = parts.rules, parts.weights
+
+            def on_fire(rule_index: int, fact_ids: list[int]) -> None:
+                rule = rules[rule_index]
+                chosen = [facts[i] for i in fact_ids]
+                if trace:
+                    fired.append((rule.id, fact_ids))
+                for vote in _votes(rule, rule_index, chosen, text, original, weights[rule_index], item_of):
+                    key = (rule_index, vote.sentence, vote.asset)
+                    at = seen.get(key)
+                    if at is None:
+                        seen[key] = len(votes)
+                        votes.append(vote)
+                    elif vote.weight > votes[at].weight:
+                        votes[at] = vote
+
             parts.inference.run(facts, on_fire)
         if clock:
             clock.lap("infer")
-        readings = parts.releases.read(norm, sentences) if parts.releases is not None else []
+        readings = parts.releases.read(norm, sentences) if parts.releases is not None and norm else []
         if readings:  # economic releases: votes of their own, in the same resolution
-            item_of = item_of or _item_of(text, sentences, original)
             votes.extend(parts.releases.votes(readings, parts.release_base, item_of))
         if clock:
             clock.lap("releases")
-        nets = resolve(votes)
+        nets = resolve(votes) if votes else []
         if clock:
             clock.lap("resolve")
         # every value below is checked already (validated rules, the resolver's arithmetic)
@@ -279,7 +285,7 @@ class Engine:
         if clock:
             clock.lap("report")
         if not trace:
-            return Trace(report, text, norm, offsets, sentences, [], facts, misses, fired, votes, (), [], readings)
+            return report
         matcher = parts.matcher
         named_hits = [(a, b, matcher.term(t)) for a, b, t in hits]
         uses = [(a, b, tuple(matcher.uses(t))) for a, b, t in hits]
@@ -328,13 +334,17 @@ def _same_span(a: int, b: int) -> tuple[int, int]:
 
 def _item_of(
     text: str, sentences: list[Sentence], original: Callable[[int, int], tuple[int, int]]
-) -> Callable[[int], int] | None:
-    """The digest item of each sentence (by index), or None when the text is no digest."""
-    starts = digest_items(text)
-    if not starts:
-        return None
+) -> Callable[[int], int]:
+    """The digest item of each sentence (by index), -1 for every sentence when the text is no
+    digest; the text is read for its items on the first call."""
+    found: list[tuple[int, ...]] = []
 
     def item(sentence: int) -> int:
+        if not found:
+            found.append(digest_items(text))
+        starts = found[0]
+        if not starts:
+            return -1
         s = sentences[sentence]
         return max(bisect.bisect_right(starts, original(s.start, s.end)[0]) - 1, 0)
 

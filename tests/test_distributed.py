@@ -50,14 +50,30 @@ def test_two_worker_processes_give_exactly_the_local_frame(engine, client, per):
     pd.testing.assert_frame_equal(remote, with_ids_of(local, news))
 
 
-def test_the_engine_is_built_once_per_worker_process(engine, client):
-    from impact.distributed import evaluate_dask, matcher_builds
+def test_the_engine_is_built_once_per_worker_process_and_client_session(engine, client):
+    from impact import Engine
+    from impact.distributed import evaluate_dask, forget_engines, matcher_builds
 
+    forget_engines(client)  # what earlier tests shipped and built: this one counts its own builds
     before = dict(client.run(matcher_builds).values())
-    evaluate_dask(engine, dd.from_pandas(documents(), npartitions=12)).compute()
+    for _ in range(3):  # three calls, then one with another Engine object of the same rules
+        evaluate_dask(engine, dd.from_pandas(documents(), npartitions=12)).compute()
+    evaluate_dask(Engine.from_path(), dd.from_pandas(documents(), npartitions=12)).compute()
     after = dict(client.run(matcher_builds).values())
     assert len(after) == 2  # two worker processes (keyed by pid)
     assert {pid: after[pid] - before.get(pid, 0) for pid in after} == {pid: 1 for pid in after}
+
+
+def test_an_in_memory_frame_is_split_by_the_worker_threads(engine, client):
+    from impact.distributed import evaluate_dask
+
+    df = documents()
+    out = evaluate_dask(engine, df)
+    assert out.npartitions == 2  # two workers of one thread each
+    assert evaluate_dask(engine, df, partitions=5).npartitions == 5
+    assert evaluate_dask(engine, dd.from_pandas(df, npartitions=7)).npartitions == 7  # a Dask frame keeps its own
+    local = with_ids_of(engine.evaluate_frame(df), dd.from_pandas(df, npartitions=2))
+    pd.testing.assert_frame_equal(out.compute().reset_index(drop=True), local)
 
 
 def test_without_a_client_the_engine_object_is_shared(engine):

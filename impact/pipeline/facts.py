@@ -69,6 +69,7 @@ class _EventSpec:
     # per `all` group: its cache key in SentenceHits.groups and its terms; the terms of `none`
     group_terms: tuple[tuple[tuple[int, int], frozenset[int]], ...] = ()
     none_terms: frozenset[int] = frozenset()
+    checked: bool = True  # whether a trigger has conditions to check (`all`, `none`, regex)
 
 
 class SentenceHits:
@@ -182,6 +183,7 @@ class FactExtractor:
                 ((spec.index, g), self._group_tids.get((spec.index, g), frozenset())) for g in range(spec.groups)
             )
             spec.none_terms = self._none_tids.get(spec.index, frozenset())
+            spec.checked = bool(spec.groups or spec.has_none or spec.regexes)
         self._trigger_tids = frozenset(
             tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
         )
@@ -205,32 +207,28 @@ class FactExtractor:
         if not hits or not sentences:
             return out
         trigger_tids = self._trigger_tids
-        # one walk over hits and sentences together (both sorted by start): the hits of each
-        # sentence, kept for the sentences with a trigger among them
-        spans: list[tuple[int, int, int]] = []  # (sentence, first hit, end hit)
+        # the sentences that hold a trigger hit wholly: each trigger hit's sentence is the first
+        # one ending after the hit starts (sentences are sorted and apart), found by bisect; the
+        # hits of a sentence are those starting in it (hits are sorted by start), by bisect too
+        triggers = [h for h in hits if h[2] in trigger_tids]
+        if not triggers:
+            return out
         n = len(sentences)
-        si = 0
-        end = sentences[0].end
-        first = -1
-        triggered = False
-        for k, hit in enumerate(hits):
-            if hit[0] >= end:
-                if triggered:
-                    spans.append((si, first, k))
-                triggered = False
-                first = -1
-                while si < n and sentences[si].end <= hit[0]:
-                    si += 1
-                if si == n:
-                    break
-                end = sentences[si].end
-            if first < 0:
-                first = k
-            if not triggered and hit[2] in trigger_tids and hit[1] <= end and hit[0] >= sentences[si].start:
-                triggered = True
-        else:
-            if triggered:
-                spans.append((si, first, len(hits)))
+        ends = [s.end for s in sentences]
+        starts: list[int] | None = None
+        spans: list[tuple[int, int, int]] = []  # (sentence, first hit, end hit)
+        last = -1
+        for a, b, _ in triggers:
+            si = bisect.bisect_right(ends, a)
+            if si == n or si == last:
+                continue
+            sentence = sentences[si]
+            if b > sentence.end or a < sentence.start:
+                continue
+            last = si
+            if starts is None:
+                starts = [h[0] for h in hits]
+            spans.append((si, bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)))
         uses_of, deferred = self._uses, self._deferred
         for i, lo, hi in spans:
             sentence = sentences[i]
@@ -287,8 +285,11 @@ class FactExtractor:
                         continue  # no asset of the event named in the sentence: every trigger misses
                 seen: dict[str | None, tuple[tuple[str, ...], set[tuple]]] = {}
                 for trig in spans if len(spans) == 1 else _longest_first(spans):
-                    anchors: list[tuple[int, int]] = []
-                    reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok, trace)
+                    if spec.checked:
+                        anchors: list[tuple[int, int]] = []
+                        reason = self._conditions(norm, sentence, bucket, spec, trig, anchors, regex_ok, trace)
+                    else:  # nothing to check: the trigger alone is the event
+                        anchors, reason = [trig], None
                     subjects: list[str | None] = [None]
                     if reason is None and candidates is not None:
                         chosen = None
@@ -316,7 +317,7 @@ class FactExtractor:
                     # engine can keep the stronger vote whichever comes first; a hit that reads
                     # the same as an earlier one adds nothing.
                     mods, contrast = self._modifiers(sentence, bucket, anchors, spec.ignore)
-                    asserts = tuple(f for f in ASSERTED if f in mods)
+                    asserts = tuple(f for f in ASSERTED if f in mods) if mods else ()
                     reading = (tuple(mods), contrast)
                     fresh = []
                     for s in subjects:

@@ -240,16 +240,18 @@ class Inference:
         fired: list[tuple[int, list[int]]] = []
         by_ruleset: dict[str, list[dict]] = {}
         direct, routes_of, accepts, caps = self._direct, self._routes, self._accepts, self._cap
-        given: Counter = Counter()  # (ruleset, key) -> facts given to a join ruleset so far
+        given: Counter | None = None  # (ruleset, key) -> facts given to a join ruleset so far
         for fact in facts:
             mods = fact.modifiers
-            key = (fact.event, asserted_key(mods))
+            key = (fact.event, asserted_key(mods) if mods else 0)
             for idx in direct.get(key, ()):
                 fired.append((idx, [fact.id]))
             for name in routes_of.get(fact.event, ()):
                 if key in accepts[name]:
                     cap = caps.get(name)
                     if cap is not None:
+                        if given is None:
+                            given = Counter()
                         if given[name, key] >= cap:
                             continue
                         given[name, key] += 1

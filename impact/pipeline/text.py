@@ -87,9 +87,42 @@ class _Fold(dict):
 
 _FOLD = _Fold()
 
+# The same table indexed by code point for the Basic Multilingual Plane: ``str.translate`` looks a
+# character up in a list twice as fast as in a dict. A character not yet seen holds _UNSEEN, which
+# translate refuses (TypeError): the document's characters are then learnt from _FOLD and the
+# translation runs again. Characters past the BMP (the list would raise IndexError, which
+# translate reads as "unchanged") go through _FOLD itself.
+_UNSEEN = object()
+_BMP: list = [_UNSEEN] * 0x10000
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _translate_bmp(text: str) -> str:
+    try:
+        return text.translate(_BMP)
+    except TypeError:  # a character seen for the first time
+        for ch in set(text):
+            code = ord(ch)
+            if _BMP[code] is _UNSEEN:
+                _BMP[code] = _FOLD[code]
+        return text.translate(_BMP)
+
+
+# ASCII text folds by str.lower() (NFKC leaves ASCII as it is); its white space other than
+# space and newline (tab, carriage return, form feed, the separators \x1c-\x1f) becomes a space
+_ASCII_SPACE_RE = re.compile("[\t\x0b\x0c\r\x1c-\x1f]")
+_ASCII_SPACE = {c: " " for c in (9, 11, 12, 13, 28, 29, 30, 31)}
+
 
 def _fold(text: str) -> str:
-    folded = text.translate(_FOLD)  # every other white-space character is a space already
+    if text.isascii():  # O(1) in CPython: the fast path of most English news
+        folded = text.lower()
+        if _ASCII_SPACE_RE.search(folded) is not None:
+            folded = folded.translate(_ASCII_SPACE)
+    elif _ASTRAL_RE.search(text) is None:  # (max(text) would build a string per character)
+        folded = _translate_bmp(text)  # every other white-space character is a space already
+    else:
+        folded = text.translate(_FOLD)
     # line breaks become spaces (1:1); CJK wraps are removed as edits, paragraph breaks put back
     if "\n" in text:
         folded = folded.replace("\n", " ")
@@ -138,6 +171,21 @@ class OffsetMap:
             return self.orig_starts[i] + (n - self.norm_starts[i])
         nxt = self.orig_starts[i + 1] if i + 1 < len(self.orig_starts) else self.orig_len
         return nxt
+
+
+_PLAIN_MAPS: dict[tuple[int, int], OffsetMap] = {}
+
+
+def _plain_map(norm_len: int, orig_len: int) -> OffsetMap:
+    """The identity map of a text of this length: immutable, so one per length serves every
+    document (a few thousand lengths remembered)."""
+    key = (norm_len, orig_len)
+    found = _PLAIN_MAPS.get(key)
+    if found is None:
+        found = OffsetMap((0,), (0,), (True,), norm_len, orig_len)
+        if len(_PLAIN_MAPS) < 4096:
+            _PLAIN_MAPS[key] = found
+    return found
 
 
 def _is_wrap_side(ch: str) -> bool:
@@ -201,8 +249,12 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
     composed, white space as spaces (one for a run), CJK line wraps joined, paragraph breaks
     kept; returns (normalised, map)."""
     folded = _fold(text)  # learns the characters it has not seen (specials among them)
-    special = _FOLD.specials_in(text)
-    clusters = _composed(text) if _MARK_RE.search(text) else []
+    if text.isascii():  # no ASCII character becomes several, none is a combining mark
+        special: dict[str, str] = {}
+        clusters: list[tuple[int, int, str]] = []
+    else:
+        special = _FOLD.specials_in(text)
+        clusters = _composed(text) if _MARK_RE.search(text) else []
     # line breaks as the reader sees them: a carriage return alone (old Mac files) is one too
     lines = _LONE_CR_RE.sub("\n", text) if "\r" in text else text
     drops = _wraps(lines) if "\n" in lines else []
@@ -212,7 +264,7 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
     # below, so ``base[a:b]`` is the normalised form of ``text[a:b]`` between edits.
     base = _restore_paragraphs(lines, folded)
     if not special and not drops and not squeezed and not clusters:
-        return base, OffsetMap((0,), (0,), (True,), len(base), len(text))
+        return base, _plain_map(len(base), len(text))
     # slow path: rebuild with explicit segments
     edits: list[tuple[int, int, str]] = [(a, b, "") for a, b in drops] + squeezed + clusters
     if special:
@@ -383,7 +435,7 @@ def segment(norm: str) -> list[Sentence]:
         chunk = norm[start : at if first == "\n" else end]
         stripped = chunk.strip()  # the same white space as str.isspace()
         if stripped:
-            a = start + len(chunk) - len(chunk.lstrip())
+            a = start + len(chunk) - len(chunk.lstrip()) if chunk[0].isspace() else start
             sentences.append(Sentence(len(sentences), a, a + len(stripped), norm))
         start = end
     return sentences
