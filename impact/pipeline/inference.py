@@ -20,8 +20,8 @@ inside them:
 * a join fires once per combination of its facts, so each join ruleset is given at most the
   first 64 facts of one (event, flags) per document (16 for three conditions, ...): at most
   JOIN_FIRINGS firings of a rule, however often a document repeats itself;
-* a join of more than MAX_DURABLE_ARITY conditions is refused by durable_rules (error 304 on
-  every document satisfying it, measured with 2.0.28), so such joins, in rulesets of their own,
+* a rule of more than MAX_DURABLE_ARITY conditions is refused by durable_rules (error 304 on
+  every document satisfying it, measured with 2.0.28), so such rules, in rulesets of their own,
   run in pure Python (impact.pipeline.joins: the same firings) in every mode; and a ruleset that
   durable_rules refuses at run time for any other reason is evaluated in pure Python for that
   document and from then on (logged once): a rule that cannot run on durable_rules never takes
@@ -258,17 +258,16 @@ class Inference:
         # joins and single-condition rules in rulesets of their own, so that a join's fact budget
         # (below) applies to joins only, in both modes; joins too wide for durable_rules in
         # rulesets of their own too, run in pure Python in every mode
-        def kind(i: int) -> int:
-            if not _is_join(self._rules[i], all_refs[i]):
-                return 0
-            return 1 if len(all_refs[i]) <= MAX_DURABLE_ARITY else 2
+        def kind(i: int) -> int:  # 0, 1: single-condition or `any` rules, joins; 2, 3: the same, too wide
+            wide = len(all_refs[i]) > MAX_DURABLE_ARITY
+            return (1 if _is_join(self._rules[i], all_refs[i]) else 0) + 2 * wide
 
         bins: list[list[int]] = []
-        wide: set[int] = set()  # the bins of too wide joins
-        for k in (0, 1, 2):
+        wide: set[int] = set()  # the bins of too wide rules
+        for k in (0, 1, 3, 2):
             chosen = [i for i in on_durable if kind(i) == k]
             parts = partition([self._rules[i] for i in chosen], [{r.event for r in all_refs[i]} for i in chosen])
-            if k == 2:
+            if k >= 2:
                 wide.update(range(len(bins), len(bins) + len(parts)))
             bins += [[chosen[m] for m in b] for b in parts]
         self._python: set[str] = set()  # rulesets evaluated in pure Python whatever the mode

@@ -141,3 +141,18 @@ def test_a_ruleset_durable_rules_refuses_loses_none_of_the_others_firings(caplog
     fired = inference._run_durable(native, payload)  # noqa: SLF001
     assert sorted(fired) == [(0, [0, 1]), (1, [0, 2])]  # the ruleset that works and the one that did not
     assert "impact_gone" in native.broken and "durable_rules refused the facts of ruleset impact_gone" in caplog.text
+
+
+@pytest.mark.parametrize("mode", BACKENDS)
+def test_an_any_rule_of_40_events_fires_once_per_fact_on_every_backend(mode, caplog):
+    if mode != "python" and not durable_available():
+        pytest.skip(f"durable_rules does not import here: {durable_error()}")
+    rule = Rule.model_validate({
+        "id": "wide.any", "description": "d", "when": {"any": [f"e{k}" for k in range(40)]}, "rationale": "r",
+        "explain": "x", "then": [{"asset": "gold", "direction": "bullish"}],
+    })
+    fired = []
+    Inference([rule, join(1, "e0", "e1")], mode).run(facts(*[f"e{k}" for k in range(40)]),
+                                                      lambda r, ids: fired.append((r, ids)))
+    assert sorted(fired) == sorted([(0, [k]) for k in range(40)] + [(1, [0, 1])])
+    assert "durable_rules refused" not in caplog.text  # routed at build time, not by failing
