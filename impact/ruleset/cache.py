@@ -37,6 +37,7 @@ import pickle
 import secrets
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from impact.ruleset.collection import RuleSet, default_rules_path, load_ruleset, rule_files
@@ -172,18 +173,20 @@ def secret_key(where: Path) -> bytes | None:
         try:
             fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_BINARY)
         except FileNotFoundError:
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY, 0o600)
+            key = secrets.token_bytes(KEY_BYTES)
+            try:  # written whole under another name, then linked in place: no one reads half a key
+                fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-key-")  # mode 0600
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(key)
+                    os.link(tmp, path)
+                finally:
+                    os.unlink(tmp)
             except FileExistsError:
                 continue  # another process made it meanwhile: read theirs
             except OSError as exc:
                 _warn_once(where, f"cannot create {path}: {exc.strerror or exc}")
                 return None
-            key = secrets.token_bytes(KEY_BYTES)
-            try:
-                os.write(fd, key)
-            finally:
-                os.close(fd)
             return key
         except OSError as exc:  # a symlink (ELOOP), unreadable, ...
             _warn_once(where, f"cannot read {path}: {exc.strerror or exc}")
@@ -280,6 +283,8 @@ def evict(where: Path, max_entries: int | None = None, max_bytes: int | None = N
         except OSError:
             continue
         if item.name.endswith(".pickle"):  # format 1, never read again
+            gone.append(Path(item.path))
+        elif item.name.startswith(".tmp-") and st.st_mtime < time.time() - 3600:  # a writer that died
             gone.append(Path(item.path))
         elif item.name.endswith(SUFFIX) and not item.name.startswith(".tmp-"):
             found.append((st.st_mtime_ns, item.name, st.st_size, Path(item.path)))
