@@ -37,7 +37,7 @@ def test_the_second_load_is_served_from_the_cache(tmp_path, monkeypatch):
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     first = load_cached(rules)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.entry"))) == 1
     loads = []
     monkeypatch.setattr(cache_module, "load_ruleset", lambda path: loads.append(path))
     second = load_cached(rules)

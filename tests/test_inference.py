@@ -176,15 +176,17 @@ def test_a_join_fires_within_its_budget_however_often_a_document_repeats_itself(
 
 
 @needs_durable
-def test_a_batch_durable_rules_refuses_is_an_error_and_the_next_document_works():
+def test_a_batch_durable_rules_refuses_is_evaluated_in_python_and_the_next_document_works(caplog):
     rule = Rule.model_validate({
         "id": "j", "description": "d", "when": {"all": ["e", "f"]}, "rationale": "r", "explain": "x",
         "then": [{"asset": "usd", "direction": "bearish"}],
     })
     inference = Inference([rule])
-    refused = {"impact_0": [{"sid": "", "id": "0", "event": "e", "m": 0}, {"sid": "", "id": "1", "event": "zzz", "m": 0}]}
-    with pytest.raises(InferenceError, match="refused facts"):
-        inference._run_durable(refused)  # noqa: SLF001 - what durable_rules does with facts it refuses
+    refused = {"impact_0": [{"sid": "", "id": "0", "event": "e", "m": 0}, {"sid": "", "id": "1", "event": "zzz", "m": 0},
+                            {"sid": "", "id": "2", "event": "f", "m": 0}]}
+    native = inference._native  # noqa: SLF001 - what durable_rules does with facts it refuses
+    assert inference._run_durable(native, refused) == [(0, [0, 2])]  # noqa: SLF001
+    assert "durable_rules refused the facts of ruleset impact_0" in caplog.text
     fired = []
     inference.run(_facts("e", "f"), lambda r, ids: fired.append(sorted(ids)))
     assert fired == [[0, 1]]

@@ -246,7 +246,7 @@ def cache(tmp_path, monkeypatch) -> Path:
 def test_a_second_load_comes_from_the_cache_and_an_edit_is_never_stale(tmp_path, cache):
     folder = write_rules(tmp_path, shout=CATASTROPHIC)
     first = Engine.from_path(folder)
-    assert len(list(cache.glob("*.pickle"))) == 1
+    assert len(list(cache.glob("*.entry"))) == 1
     again = Engine.from_path(folder)
     assert again.ruleset_hash == first.ruleset_hash and again.ruleset.rules == first.ruleset.rules
     (folder / "shout.yaml").write_text(CATASTROPHIC.replace("direction: bullish", "direction: bearish"), encoding="utf-8")
@@ -258,7 +258,7 @@ def test_a_second_load_comes_from_the_cache_and_an_edit_is_never_stale(tmp_path,
 def test_a_damaged_cache_entry_falls_back_to_the_files(tmp_path, cache):
     folder = write_rules(tmp_path, shout=CATASTROPHIC)
     Engine.from_path(folder)
-    for entry in cache.glob("*.pickle"):
+    for entry in cache.glob("*.entry"):
         entry.write_bytes(b"not a pickle")
     assert load_cached(folder).rules[0].id == "shout.gold"
 
@@ -276,7 +276,7 @@ def test_a_broken_folder_is_never_cached(tmp_path, cache):
 
     with pytest.raises(RuleError):
         Engine.from_path(folder)
-    assert not list(cache.glob("*.pickle")) if cache.exists() else True
+    assert not list(cache.glob("*.entry")) if cache.exists() else True
     assert Engine.from_path(RULES).ruleset.rules
 
 
