@@ -333,7 +333,9 @@ class _Api:
         if len(data) > self.settings.max_rule_file_bytes:
             raise HTTPException(413, f"a rule file is limited to {self.settings.max_rule_file_bytes:,} bytes")
         await run_in_threadpool(_atomic_write, path, data)
-        result = await run_in_threadpool(self.engine.reload)
+        # the save is whole (written beside and renamed), so no half-written-file guard applies:
+        # a set that drops rules or empties the file is what the author saved; errors still refuse it
+        result = await run_in_threadpool(lambda: self.engine.reload(force=True))
         return JSONResponse({
             "saved": path.relative_to(self.root).as_posix(),
             "reload": {"ok": result.ok, "changed": result.changed, "ruleset": result.ruleset,
