@@ -273,4 +273,41 @@ def flash(lang: str) -> list:
     return b.cases
 
 
-CAPABILITIES = {"digest": digest, "basis": basis, "wire_idioms": wire_idioms, "flash": flash}
+# ---------------------------------------------------------------------------------------------
+# questions: a yes/no question asserts nothing; a why-question takes its move as given
+
+_YES_NO = {"en": ["Will {a} {v} {t}?", "Is {a} about to {v}?", "Can {a} {v} further?", "Could {a} {v} {t}?"],
+           "zh": ["{t}{a}会{v}吗？", "{a}能否继续{v}？", "{a}是否将{v}？", "{a}还会{v}吗？"]}  # time first: 黄金周 is Golden Week
+_WHY = {"en": ["Why did {a} {v} {t}?", "Why is {a} {ving}?", "What is behind the move as {a} {ved}?"],
+        "zh": ["{t}{a}为何{v}？", "{a}为什么{v}？", "{a}缘何{v}？"]}
+_FORMS = {True: {"en": ("rise", "rising", "rose"), "zh": ("上涨", "上涨", "上涨")},
+          False: {"en": ("fall", "falling", "fell"), "zh": ("下跌", "下跌", "下跌")}}
+
+
+def questions(lang: str) -> list:
+    b = Builder("questions", lang)
+    for asset in ("gold", "usd", "copper", "aluminium", "nickel", "zinc", "tin", "lead"):
+        for up in (True, False):
+            want = "bullish" if up else "bearish"
+            v, ving, ved = _FORMS[up][lang]
+            for _ in range(2):
+                alias, time = b.alias(asset, singular=True), b.choice(TIMES[lang])
+                statement = _move(b, asset, up, alias, time=time)
+                for form in _YES_NO[lang]:
+                    asked = form.format(a=alias, v=v, t=time)
+                    asked = cap(asked) if lang == "en" else asked
+                    b.mft(asset, asked, "none", name="yes/no question")
+                    # turning the report into a question removes the view
+                    b.dir(asset, statement, want, asked, "none", name="statement -> question")
+                for form in _WHY[lang]:
+                    asked = form.format(a=alias, v=v, ving=ving, ved=ved, t=time)
+                    asked = cap(asked) if lang == "en" else asked
+                    b.mft(asset, asked, want, basis="reported", name="why-question")
+                # a question after the report leaves the report standing
+                follow = (f"{statement[:-1]} - is more to come?" if lang == "en"
+                          else f"{statement[:-1]}，后市还会延续吗？")
+                b.inv(asset, statement, follow, want, name="question after the report")
+    return b.cases
+
+
+CAPABILITIES = {"digest": digest, "basis": basis, "wire_idioms": wire_idioms, "flash": flash, "questions": questions}
