@@ -322,7 +322,8 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None, int]], problems: 
                     at = where_of(locate(value_node, ("override",), key=True), path)
                     problems.append(problem("override-unknown", at.path, at.line, at.col,
                                             f"{_WHAT[section]} {key!r} says `override: true` but no earlier rule "
-                                            "folder of the stack defines it; remove `override`"))
+                                            "folder of the stack defines it (stack this folder on the one it overrides: "
+                                            "--rules bundled --rules DIR), or remove `override`"))
                 target[key] = value  # type: ignore[index]
                 index.nodes[(section, key)] = (path, value_node, key_node)
                 index.layer[(section, key)] = index.first_layer[(section, key)] = layer
@@ -347,7 +348,8 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None, int]], problems: 
                 at = where_of(locate(rule_node, ("override",), key=True), path)
                 problems.append(problem("override-unknown", at.path, at.line, at.col,
                                         f"rule {rule.id!r} says `override: true` but no earlier rule folder of the "
-                                        "stack defines it; remove `override`"))
+                                        "stack defines it (stack this folder on the one it overrides: --rules bundled "
+                                        "--rules DIR), or remove `override`"))
             position[rule.id] = len(index.rules)
             index.rules.append(rule)
             index.nodes[("rules", rule.id)] = (path, rule_node, None)
