@@ -210,7 +210,8 @@ def test_a_code_is_explained_with_a_bad_and_a_good_example():
     assert out.stdout.decode().splitlines() == [
         f"W405  {CODES['W405']}", "  bad:  regex: ['(\\d+)+%']", "  good: regex: ['\\d+%']"]
     wrong = impact("rules", "lint", "--explain", "E10")
-    assert wrong.returncode == 2 and "did you mean 'E102'?" in wrong.stderr.decode()
+    assert wrong.returncode == 2 and "did you mean 'E100'?" in wrong.stderr.decode()
+    assert "did you mean 'E304'?" in impact("rules", "lint", "--explain", "E3O4").stderr.decode()
 
 
 def test_random_edits_of_the_bundled_pack_never_crash_lint_and_stay_located(tmp_path):

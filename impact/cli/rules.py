@@ -81,7 +81,9 @@ def lint(
             from impact.cli.common import fail
             from impact.ruleset.loader import suggest
 
-            raise fail(f"no lint code {explain!r}{suggest(code, list(BY_CODE))}")
+            started = [c for c in BY_CODE if c.startswith(code)]  # E10 -> E100, before look-alikes such as E310
+            hint = f" (did you mean {started[0]!r}?)" if started else suggest(code, list(BY_CODE))
+            raise fail(f"no lint code {explain!r}{hint}")
         typer.echo(f"{code}  {BY_CODE[code].summary}")
         for check in all_checks():
             if check.code == code:
