@@ -252,3 +252,20 @@ def test_the_cli_reports_a_conflict_at_its_place(tmp_path):
     assert out.stdout.decode().startswith(f"{mine / 'glut.yaml'}:2:9: E301 rule id 'market.glut.metals'")
     out = impact("explain", "-r", "bundled", "-r", str(mine), "-", input=b"gold")
     assert out.returncode == 2 and f"{mine / 'glut.yaml'}:2:9: E301" in out.stderr.decode()
+
+
+def test_the_pytest_plugin_runs_a_user_folder_on_top_of_the_bundled_pack(tmp_path):
+    project = tmp_path / "desk"
+    project.mkdir()
+    folder(project, "mine", oil=OIL, glut=GLUT_OVERRIDE)
+
+    def pytest_in_project(ini: str) -> subprocess.CompletedProcess:
+        (project / "pytest.ini").write_text(ini, encoding="utf-8")
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+                              capture_output=True, timeout=300, cwd=project)
+
+    out = pytest_in_project("[pytest]\nimpact_rules = mine\nimpact_rules_base = bundled\n")
+    assert out.returncode == 0, out.stdout.decode()
+    assert out.stdout.decode().splitlines()[-1].startswith("3 passed")  # the folder's own examples, on the stack
+    alone = pytest_in_project("[pytest]\nimpact_rules = mine\n")
+    assert alone.returncode != 0 and "E310" in alone.stdout.decode()
