@@ -8,7 +8,6 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from impact.ruleset.collection import RuleSet
@@ -25,6 +24,8 @@ from impact.pipeline.text import OffsetMap, Sentence, detect_language, digest_it
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from impact.ruleset.collection import RulePath
 
 MAX_CHARS = 50_000_000
 # The work budget of one document: every stage is linear (or n log n) in these counts, and a
@@ -108,8 +109,13 @@ class Engine:
         object.__setattr__(self, "_build_lock", threading.Lock())
 
     @classmethod
-    def from_path(cls, path: str | Path | None = None, *, inference: str = "auto") -> "Engine":
+    def from_path(cls, path: "RulePath" = None, *, inference: str = "auto") -> "Engine":
         """Load a rule folder (default: the bundled pack). Raises RuleError with file:line:col.
+
+        ``path`` may be a stack of folders, bottom first: ``["bundled", "my_rules/"]`` (the string
+        "bundled" names the bundled pack). A later folder adds assets, lexicons, events and rules,
+        replaces an earlier item of the same id that says ``override: true``, and turns earlier
+        rules off with ``disable: [ids]``; the rule-set hash covers every folder, in order.
 
         The validated rules are cached by the bytes of the rule files (see impact.ruleset.cache).
         ``inference="durable"`` runs every rule on durable_rules instead of the joins only

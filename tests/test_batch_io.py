@@ -66,7 +66,7 @@ def test_a_bad_row_is_one_error_and_the_others_are_kept(tmp_path, bad_row, error
     path = write(tmp_path, "bad.csv", b"id,text\na1,Gold prices fell sharply.\n" + bad_row + b"\na3,The dollar rose.\n")
     assert records(path) == [
         ("a1", "Gold prices fell sharply.", None),
-        (2, None, error),
+        (None, None, error),  # a row that holds no record has no id: its line says where it is
         ("a3", "The dollar rose.", None),
     ]
 
@@ -76,19 +76,19 @@ def test_broken_quoting_is_one_error_for_the_lines_it_took_and_nothing_is_made_u
     path = write(tmp_path, "unterm.csv", b'id,text\na1,Gold fell.\na2,"Gold rose\na3,The dollar rose.\na4,"two\nlines"\na5,Copper rose.\n')
     assert records(path) == [
         ("a1", "Gold fell.", None),
-        (2, None, 'row 2 (lines 3-5): text follows a quoted field (a quote inside a field is written "")'),
-        (3, None, "row 3 (line 6): 1 fields, the header has 2"),
+        (None, None, 'row 2 (lines 3-5): text follows a quoted field (a quote inside a field is written "")'),
+        (None, None, "row 3 (line 6): 1 fields, the header has 2"),
         ("a5", "Copper rose.", None),
     ]
     # a quote inside a quoted text, unescaped: its lines are never read again as made-up rows
     path = write(tmp_path, "inner.csv", b'id,text\na1,"Markets were calm.\nHe said "no", the dollar fell sharply.\nEnd."\na2,copper fell\n')
     got = records(path)
-    assert got[0] == (1, None, 'row 1 (lines 2-3): text follows a quoted field (a quote inside a field is written "")')
+    assert got[0] == (None, None, 'row 1 (lines 2-3): text follows a quoted field (a quote inside a field is written "")')
     assert got[-1] == ("a2", "copper fell", None)
     assert all(text is None for _, text, _ in got[:-1])  # no document made from the inside of a field
     # a quote that never closes takes the rest of the file with it, as CSV reads it
     path = write(tmp_path, "eof.csv", b'id,text\na1,Gold fell.\na2,"Gold rose\na3,The dollar rose.\n')
-    assert records(path)[1:] == [(2, None, "row 2 (lines 3-4): a quoted field never closes")]
+    assert records(path)[1:] == [(None, None, "row 2 (lines 3-4): a quoted field never closes")]
 
 
 def test_a_field_past_the_csv_modules_default_limit_is_read(tmp_path):
@@ -196,3 +196,10 @@ def test_flat_output_keeps_the_undecided_assets_and_integer_ids_stay_integers(en
     # an integer id column with a null is float64 in pandas: 1.0 is read back as 1
     pd.DataFrame({"id": [1, None], "text": ["Gold fell.", "Gold rose."]}).to_parquet(tmp_path / "ids.parquet")
     assert [r.id for r in read_records(str(tmp_path / "ids.parquet"))] == [1, 2]
+
+
+def test_a_line_that_holds_no_record_has_a_null_id_and_its_line(tmp_path):
+    # the line number is never the id: "2" is a real record's id here and must stay unique
+    path = write(tmp_path, "ids.jsonl", b'{"id": 2, "text": "Gold fell."}\nnot json\n\n{"id": 3, "text": "Gold rose."}\n')
+    got = [(r.id, r.line, r.error is None) for r in read_records(str(path))]
+    assert got == [(2, 1, True), (None, 2, False), (None, 3, False), (3, 4, True)]

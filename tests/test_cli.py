@@ -135,7 +135,7 @@ def test_evaluate_parquet_of_a_batch_with_error_records_writes_ids_as_text(tmp_p
     out = impact("evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), "--format", "parquet", "-o", str(tmp_path / "o.parquet"))
     assert out.returncode == 0, out.stderr
     frame = pd.read_parquet(tmp_path / "o.parquet")
-    assert list(frame.id) == ["a1", "2", "no-text", "number", "5", "a2", "7", "a3"]
+    assert [None if pd.isna(i) else i for i in frame.id] == ["a1", None, "no-text", "number", None, "a2", None, "a3"]
     assert frame.error.notna().sum() == 5
 
 
@@ -188,7 +188,8 @@ def test_evaluate_keeps_every_csv_row_in_order(tmp_path):
     out = impact("evaluate", str(src))
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.decode().splitlines()]
-    assert [r["id"] for r in rows] == ["a1", 2, 3, "a4"]
+    assert [r["id"] for r in rows] == ["a1", None, None, "a4"]
+    assert [r.get("line") for r in rows] == [None, 3, 4, None]
     assert [r.get("error") for r in rows] == [None, "row 2 (line 3): 4 fields, the header has 2", "row 3 (line 4): invalid UTF-8", None]
 
 

@@ -101,7 +101,7 @@ def test_ids_and_sources_json_cannot_carry_become_error_records_in_order(tmp_pat
     out = impact("evaluate", str(news))
     assert out.returncode == 0, out.stderr
     lines = [json.loads(line) for line in out.stdout.decode().splitlines()]  # every line is strict JSON
-    assert [r["id"] for r in lines] == [1, "inf", "s", "ok"]
+    assert [r["id"] for r in lines] == [None, "inf", "s", "ok"]  # an id JSON cannot carry is no id: its line says where
     assert "surrogate" in lines[0]["error"] and lines[0]["line"] == 1
     assert lines[1]["signals"] and "error" not in lines[1]
     assert "'source'" in lines[2]["error"] and lines[2]["line"] == 3

@@ -28,7 +28,7 @@ def test_github_annotations_mark_each_problem_on_its_file_and_line(tmp_path):
         f"::error file={tmp_path}/gold.yaml,line=9,col=18,title=E302::unknown event 'copper.strik' "
         "(did you mean 'copper.strike'?)",
     ]
-    assert "1 errors, 1 warnings" in out.stderr.decode()
+    assert "1 error, 1 warning" in out.stderr.decode()
 
 
 def test_sarif_is_one_run_whose_results_point_at_file_line_and_column(tmp_path):

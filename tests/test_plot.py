@@ -30,3 +30,25 @@ def test_timeline_without_signals_in_the_price_window_is_an_input_error(tmp_path
     result = CliRunner().invoke(app, ["timeline", str(news), "--prices", str(FIXTURES / "prices" / "au-daily.csv"),
                                       "--asset", "gold", "--out", str(tmp_path / "x.png")])
     assert result.exit_code == 2 and "no gold signal" in result.output
+
+
+def test_titles_name_the_asset_as_a_reader_does_and_labels_come_from_the_data(tmp_path):
+    import matplotlib
+
+    from impact import Engine
+    from impact.market.plot import timeline
+    from impact.market.prices import read_prices
+
+    import pandas as pd
+
+    news = pd.DataFrame([
+        {"id": "1", "text": "美元走强，金价承压下跌。", "published_at": "2025-09-17T02:00:00Z"},
+        {"id": "2", "text": "The dollar weakened broadly after soft US data.", "published_at": "2025-09-24T02:00:00Z"},
+    ])
+    signals = Engine.from_path().evaluate_frame(news)
+    out = tmp_path / "usd.svg"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # text stays text in the SVG
+        timeline(signals, read_prices(str(FIXTURES / "prices" / "dxy-daily-weekends.csv")), "usd", out)
+    svg = out.read_text(encoding="utf-8")
+    assert "USD: net news view against the price" in svg and "Usd" not in svg
+    assert "USD value" in svg and "dxy-daily-weekends" not in svg

@@ -65,3 +65,16 @@ def test_refusals_say_why_and_leave_nothing_behind(tmp_path):
     assert taken.returncode == 2 and "rule 'sanctions.lifted.gold' already exists at" in taken.stderr.decode()
     assert "did you mean 'sanctions.lifted'?" in impact(
         "rules", "new", "a.b", "--dir", str(folder), "--event", "sanctions.lifed").stderr.decode()
+
+
+def test_the_event_and_the_view_follow_the_id(tmp_path):
+    folder = tmp_path / "rules"
+    done = new_rule("metals.tin_strike", folder)  # no prefix event 'metals', no gold view
+    data = yaml.safe_load(done.path.read_text(encoding="utf-8"))
+    assert list(data["events"]) == ["metals.tin_strike"]
+    rule = data["rules"][0]
+    assert rule["when"] == {"all": ["metals.tin_strike"]}
+    assert rule["then"][0]["asset"] == "tin" and rule["then"][0]["direction"] == "bullish"
+    data = yaml.safe_load(new_rule("nickel.ban.bearish", folder).path.read_text(encoding="utf-8"))
+    assert list(data["events"]) == ["nickel.ban"]
+    assert data["rules"][0]["then"][0] == {"asset": "nickel", "direction": "bearish", "strength": 0.5, "horizon": "short"}

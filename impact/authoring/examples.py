@@ -3,12 +3,16 @@
 ``run_examples`` is shared by ``impact rules test`` and the pytest plugin, so both run the same
 examples and compare them the same way: the views *this rule* produced on the example's text
 (other rules may fire too; they do not count) against ``expect`` ({} = the rule must stay silent).
+
+In a stack of rule folders (``--rules bundled --rules mine/``) an example is checked on the
+assets of its rule's own pack: those declared by the folder that defines the rule or one beneath
+it. A view on an asset a later folder adds is left out of ``got`` (a user's ``silver`` never
+breaks a bundled example), unless the example says ``exhaustive: true``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
 
 from impact.ruleset.collection import RuleSet, Where
@@ -54,7 +58,7 @@ class ExampleResult:
         }
 
 
-def authoring_engine(path: str | Path | None = None) -> Any:
+def authoring_engine(path: Any = None) -> Any:
     """An engine built straight from the rule files, for the rule authors' tools.
 
     ``Engine.from_path`` may serve a rule set cached by content, read from another copy of the
@@ -81,14 +85,28 @@ def rule_views(engine: Any, rule_id: str, text: str) -> dict[str, str]:
     return {asset: d for asset, (_, d) in best.items()}
 
 
+def _skip_reason(ruleset: RuleSet, rule_id: str, kind: str, status: str) -> str | None:
+    if status not in ("disabled", "deprecated"):
+        return None
+    at = ruleset.disabled_at.get(rule_id)
+    return f"{kind} is {status}" + (f" by {at.path}:{at.line}" if at is not None else "")
+
+
+def checked_views(ruleset: RuleSet, rule_id: str, example: Any, got: dict[str, str]) -> dict[str, str]:
+    """The views of ``got`` that an example checks: on the assets of its rule's own pack (all of
+    them for a single folder, or with ``exhaustive: true``)."""
+    assets = ruleset.checked_assets(rule_id, example.exhaustive)
+    return got if assets is None else {a: d for a, d in got.items() if a in assets}
+
+
 def run_example(engine: Any, ruleset: RuleSet, rule_id: str, index: int) -> ExampleResult:
     if rule_id.startswith("release.") and rule_id.removeprefix("release.") in ruleset.indicators:
         return _run_release_example(engine, ruleset, rule_id, index)  # an economic release's example
     rule = ruleset.rule(rule_id)
     example = rule.examples[index]
     where = ruleset.example_where.get((rule.id, index), ruleset.rule_where[rule.id])
-    skipped = f"rule is {rule.status}" if rule.status in ("disabled", "deprecated") else None
-    got = rule_views(engine, rule.id, example.text) if skipped is None else {}
+    skipped = _skip_reason(ruleset, rule.id, "rule", rule.status)
+    got = checked_views(ruleset, rule.id, example, rule_views(engine, rule.id, example.text)) if skipped is None else {}
     return ExampleResult(rule.id, index, example.text, dict(example.expect), got, where, skipped)
 
 
@@ -111,6 +129,6 @@ def _run_release_example(engine: Any, ruleset: RuleSet, rule_id: str, index: int
     ind = ruleset.indicators[key]
     example = ind.examples[index]
     where = ruleset.example_where.get((rule_id, index), ruleset.rule_where.get(rule_id))
-    skipped = f"indicator is {ind.status}" if ind.status in ("disabled", "deprecated") else None
-    got = rule_views(engine, rule_id, example.text) if skipped is None else {}
+    skipped = _skip_reason(ruleset, rule_id, "indicator", ind.status)
+    got = checked_views(ruleset, rule_id, example, rule_views(engine, rule_id, example.text)) if skipped is None else {}
     return ExampleResult(rule_id, index, example.text, dict(example.expect), got, where, skipped)

@@ -7,7 +7,13 @@ environment where asset-impact is installed, and it does nothing until a project
     [pytest]
     impact_rules = rules          # one or more rule folders, relative to the ini file
 
-or ``pytest --impact-rules rules``. Then every ``*.yaml`` / ``*.yml`` file below those folders
+or ``pytest --impact-rules rules``. A folder of rules written on top of the bundled pack (or of
+other folders) names what lies beneath it, bottom first; only its own examples are collected,
+run on the whole stack:
+
+    impact_rules_base = bundled   # one a line; "bundled" is the bundled pack (--impact-rules-base)
+
+Then every ``*.yaml`` / ``*.yml`` file below those folders
 is collected (a single file given instead is loaded with its folder, only its examples run): one test item per example, named ``<rule id>[<n>]``, reported at the example's
 line. The folder is loaded once (all its files make one rule set); a folder that does not load
 is a collection error listing each problem as path:line:col. When ``testpaths`` does not name
@@ -25,6 +31,7 @@ import pytest
 # environment, and one that has not opted in must not pay for pydantic, YAML or the engine.
 
 RULE_FOLDERS = pytest.StashKey[list[Path]]()
+BASE = pytest.StashKey[list[str]]()  # folders beneath every rule folder, bottom first ("bundled" as it is)
 _LOADED = pytest.StashKey[dict[Path, Any]]()
 
 
@@ -38,6 +45,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="collect the examples of the YAML rules in DIR (or in one rule file, read with its folder) as tests (repeatable)",
     )
     parser.addini("impact_rules", type="paths", default=[], help="rule folders whose YAML examples are tests")
+    group.addoption(
+        "--impact-rules-base",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a rule folder beneath the rule folders, bottom first; 'bundled' is the bundled pack (repeatable)",
+    )
+    parser.addini("impact_rules_base", type="linelist", default=[],
+                  help="rule folders beneath impact_rules, bottom first ('bundled': the bundled pack)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,6 +61,8 @@ def pytest_configure(config: pytest.Config) -> None:
     folders += [Path(p).resolve() for p in config.getini("impact_rules")]
     folders = list(dict.fromkeys(folders))
     config.stash[RULE_FOLDERS] = folders
+    base = [*(config.getoption("impact_rules_base") or []), *config.getini("impact_rules_base")]
+    config.stash[BASE] = [b if b == "bundled" else str(Path(config.rootpath, b).resolve()) for b in base]
     config.stash[_LOADED] = {}
     if folders and config.args_source is pytest.Config.ArgsSource.TESTPATHS:
         # `testpaths = tests` would never reach the rule folders: add the ones it does not cover
@@ -87,7 +105,8 @@ def _load(config: pytest.Config, folder: Path) -> Any:
         from impact.authoring.examples import authoring_engine
 
         try:
-            engine = authoring_engine(folder)
+            base = config.stash.get(BASE, [])
+            engine = authoring_engine([*base, folder] if base else folder)
             by_file: dict[Path, list[str]] = {}
             for rule in engine.ruleset.rules:
                 by_file.setdefault(Path(engine.ruleset.rule_where[rule.id].path).resolve(), []).append(rule.id)

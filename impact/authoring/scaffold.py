@@ -17,6 +17,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from impact.ruleset.collection import check_ruleset, default_rules_path, rule_files
 from impact.errors import ImpactError, Problem
@@ -75,9 +76,23 @@ rules:
 """
 
 
-def _default_event(rule_id: str) -> str:
+DIRECTIONS = ("bullish", "bearish", "neutral")
+
+
+def _default_event(rule_id: str, assets: Iterable[str] = ()) -> str:
+    """The event a new rule fires on: its id less a last part naming a direction or an asset
+    (copper.strike.bullish, sanctions.lifted.gold -> copper.strike, sanctions.lifted); any other
+    id names its own event (metals.tin_strike), never a bare prefix such as ``metals``."""
     parts = rule_id.split(".")
-    return ".".join(parts[:-1]) if len(parts) > 1 else f"{rule_id}.event"
+    if len(parts) > 2 and (parts[-1] in DIRECTIONS or parts[-1] in set(assets)):
+        return ".".join(parts[:-1])
+    return rule_id if len(parts) > 1 else f"{rule_id}.event"
+
+
+def _asset_in(rule_id: str, assets: Iterable[str]) -> str | None:
+    """The first asset a rule id names in one of its words (metals.tin_strike -> tin)."""
+    known = set(assets)
+    return next((w for part in rule_id.split(".") for w in part.split("_") if w in known), None)
 
 
 def new_rule(
@@ -85,13 +100,20 @@ def new_rule(
     folder: str | Path = "rules",
     *,
     event: str | None = None,
-    asset: str = "gold",
-    direction: str = "bullish",
+    asset: str | None = None,
+    direction: str | None = None,
     basis: str = "inferred",
 ) -> Scaffolded:
-    """Write ``<folder>/<rule_id>.yaml`` and return what to fill in. Raises ScaffoldError."""
+    """Write ``<folder>/<rule_id>.yaml`` and return what to fill in. Raises ScaffoldError.
+
+    Without ``asset`` the view is on the asset the id names (metals.tin_strike: tin), else gold;
+    without ``direction`` it is the id's last part when that is one (copper.strike.bearish), else bullish.
+    """
     if not re.match(ID_PATTERN, rule_id):
         raise ScaffoldError(f"rule id {rule_id!r} must be dotted lower case, e.g. copper.strike.bullish")
+    if direction is None:
+        last = rule_id.split(".")[-1]
+        direction = last if last in DIRECTIONS else "bullish"
     if direction not in ("bullish", "bearish", "neutral"):
         raise ScaffoldError(f"direction {direction!r} must be bullish, bearish or neutral")
     if basis not in ("explicit", "inferred", "reported"):
@@ -110,7 +132,7 @@ def new_rule(
 
 
 def _write(
-    rule_id: str, root: Path, created: list[Path], event: str | None, asset: str, direction: str, basis: str
+    rule_id: str, root: Path, created: list[Path], event: str | None, asset: str | None, direction: str, basis: str
 ) -> Scaffolded:
     if not root.exists() or (root.is_dir() and not rule_files(root)):
         root.mkdir(parents=True, exist_ok=True)
@@ -132,6 +154,8 @@ def _write(
     if any(r.id == rule_id for r in ruleset.rules):
         where = ruleset.rule_where[rule_id]
         raise ScaffoldError(f"rule {rule_id!r} already exists at {where.path}:{where.line}")
+    if asset is None:
+        asset = _asset_in(rule_id, ruleset.assets) or "gold"
     if asset not in ruleset.assets:
         raise ScaffoldError(f"unknown asset {asset!r}{suggest(asset, list(ruleset.assets))}")
 
@@ -140,7 +164,7 @@ def _write(
         if event not in ruleset.events:
             raise ScaffoldError(f"unknown event {event!r}{suggest(event, list(ruleset.events))}")
     else:
-        event = _default_event(rule_id)
+        event = _default_event(rule_id, ruleset.assets)
         if event not in ruleset.events:
             kind = {"explicit": "view", "reported": "report"}.get(basis, "driver")
             body += EVENT_TEMPLATE.format(event=event, kind=kind)

@@ -8,8 +8,17 @@ What they share (errors, output files, --fail-on) is in ``impact.cli.common``.
 from __future__ import annotations
 
 import typer
+from typer.core import TyperOption
 
 from impact.cli import evaluate, explain, rules, serve, show, stats, strategy
+
+
+def _flag_type(self: TyperOption, ctx):  # a flag takes no value: no "<bool>" beside it in --help
+    return None if self.is_flag else _option_type(self, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     add_completion=False,

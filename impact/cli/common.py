@@ -26,6 +26,18 @@ from impact.errors import ImpactError, RuleError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+RULES_OPTION = typer.Option(
+    None, "--rules", "-r", metavar="DIR",
+    help="rule folder; repeat to stack folders, bottom first: --rules bundled --rules my_rules/ "
+         "('bundled' is the bundled pack; default: the bundled pack)",
+)
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """``1 error``, ``2 errors``, ``1,234 records``: a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
+
+
 def stderr() -> Console:
     return Console(stderr=True, highlight=False)
 

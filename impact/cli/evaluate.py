@@ -11,12 +11,14 @@ from typing import Optional
 import typer
 
 from impact.cli.common import (
+    RULES_OPTION,
     FAIL_ON_HELP,
     FailOn,
     check_writable,
     closed_pipe_keeps_hits,
     fail_on_hit,
     handle_errors,
+    plural,
     progress,
     replacing_output,
     stderr,
@@ -40,7 +42,7 @@ class OutFormat(str, Enum):
 @handle_errors
 def evaluate(
     input: str = typer.Argument(..., help="JSONL ({id, text, published_at?, source?} a line), CSV or Parquet; - = JSONL on stdin"),
-    rules: Optional[str] = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)"),
+    rules: Optional[list[str]] = RULES_OPTION,
     format: OutFormat = typer.Option(
         OutFormat.jsonl, "--format", "-f",
         help="jsonl (ids as in the input), csv or parquet (one row per record; the id column is text, "
@@ -123,7 +125,7 @@ def evaluate(
             else:
                 with replacing_output(output, binary=format is OutFormat.parquet) as handle:
                     (frame.to_csv if format is OutFormat.csv else frame.to_parquet)(handle, index=False)
-    stderr().print(f"{n} records, {errors} errors", style="dim")
+    stderr().print(f"{plural(n, 'record')}, {plural(errors, 'error')}", style="dim")
     if hit_ids:
         shown = ", ".join(hit_ids[:5]) + (", ..." if len(hit_ids) > 5 else "")
         raise fail_on_hit(f"{len(hit_ids)} of {n} records ({shown})")

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from impact.cli.common import (
+    RULES_OPTION,
     FAIL_ON_HELP,
     FailOn,
     closed_pipe_keeps_hits,
@@ -29,13 +30,17 @@ class ExplainFormat(str, Enum):
 @handle_errors
 def explain(
     path: str = typer.Argument("-", help="a UTF-8 text file, or - for standard input"),
-    rules: Optional[str] = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)"),
+    rules: Optional[list[str]] = RULES_OPTION,
     format: ExplainFormat = typer.Option(ExplainFormat.table, "--format", "-f", help="table, json or markdown"),
     doc_id: Optional[str] = typer.Option(None, "--id", help="document id to put in the report"),
     published_at: Optional[str] = typer.Option(None, "--published-at", help="publication time (ISO 8601)"),
     trace: bool = typer.Option(False, "--trace", help="also show every matched term, fact and near miss"),
     rule: Optional[list[str]] = typer.Option(
-        None, "--rule", help="with --trace: why this rule fired or not, even without its terms (repeatable)"
+        None, "--rule", metavar="ID", help="with --trace: why this rule fired or not, even without its terms (repeatable)"
+    ),
+    top: Optional[int] = typer.Option(
+        None, "--top", metavar="N", min=0,
+        help="table: at most N evidence rows per asset, counted ones first (says how many were hidden; 0: all)",
     ),
     fail_on: Optional[list[str]] = typer.Option(None, "--fail-on", metavar="SPEC", help=FAIL_ON_HELP),
     debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
@@ -86,7 +91,7 @@ def explain(
             else:
                 from impact.explain.render import print_report
 
-                print_report(report, Console())
+                print_report(report, Console(), top or None)
     if hits:
         raise fail_on_hit(hits)
 

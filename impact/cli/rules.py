@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from impact.cli.common import handle_errors, stderr, write_out
+from impact.cli.common import handle_errors, plural, stderr, write_out
 from impact.lint.formats import FORMATS
 
 
@@ -20,21 +20,35 @@ class TextOrJson(str, Enum):
     json = "json"
 
 
-def _rule_path(path: Optional[str]) -> Optional[str]:
-    """A rule folder, or a file with a rule file's suffix: anything else is a usage error (exit 2)."""
-    from impact.ruleset.collection import RULE_SUFFIXES
+def _rule_path(paths: Optional[list[str]]) -> Optional[list[str]]:
+    """Rule folders, 'bundled', or files with a rule file's suffix: anything else is a usage error (exit 2)."""
+    from impact.ruleset.collection import BUNDLED, RULE_SUFFIXES
 
-    if path is None:
-        return None
-    target = Path(path)
-    if not target.exists():
-        raise typer.BadParameter(f"{path}: no such rule file or folder")
-    if target.is_file() and target.suffix.lower() not in RULE_SUFFIXES:
-        raise typer.BadParameter(f"{path}: not a rule file (rule files end in {' or '.join(RULE_SUFFIXES)})")
-    return path
+    for path in paths or []:
+        if path == BUNDLED:
+            continue
+        target = Path(path)
+        if not target.exists():
+            raise typer.BadParameter(f"{path}: no such rule file or folder")
+        if target.is_file() and target.suffix.lower() not in RULE_SUFFIXES:
+            raise typer.BadParameter(f"{path}: not a rule file (rule files end in {' or '.join(RULE_SUFFIXES)})")
+    return paths
 
 
-RULE_PATH_ARG = typer.Argument(None, help="rule folder or file (default: the bundled pack)", callback=_rule_path)
+RULE_PATH_ARG = typer.Argument(
+    None, metavar="PATH", callback=_rule_path,
+    help="rule folder or file (default: the bundled pack); several stack, bottom first: bundled my_rules/",
+)
+RULES_STACK_OPT = typer.Option(
+    None, "--rules", "-r", metavar="DIR", callback=_rule_path,
+    help="a rule folder on top of the PATHs (repeatable): --rules bundled --rules my_rules/",
+)
+
+
+def _stack(paths: Optional[list[str]], rules: Optional[list[str]]) -> Optional[list[str]]:
+    """The stack of rule folders the command reads, bottom first; None: the bundled pack."""
+    stack = [*(paths or []), *(rules or [])]
+    return stack or None
 
 
 LintFormat = Enum("LintFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
@@ -42,14 +56,15 @@ LintFormat = Enum("LintFormat", {name: name for name in FORMATS}, type=str)  # t
 
 @handle_errors
 def lint(
-    path: Optional[str] = RULE_PATH_ARG,
+    path: Optional[list[str]] = RULE_PATH_ARG,
+    rules: Optional[list[str]] = RULES_STACK_OPT,
     format: LintFormat = typer.Option("text", "--format", "-f", help="text, json, github (Actions annotations) or sarif"),
-    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="codes to leave out, e.g. W401 or W* (repeatable)"),
-    enable: Optional[list[str]] = typer.Option(None, "--enable", help="run a check that is off by default, e.g. W412 (repeatable)"),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", metavar="CODE", help="codes to leave out, e.g. W401 or W* (repeatable)"),
+    enable: Optional[list[str]] = typer.Option(None, "--enable", metavar="CODE", help="run a check that is off by default, e.g. W412 (repeatable)"),
     strict: bool = typer.Option(False, "--strict", help="warnings fail too (exit 1)"),
     codes: bool = typer.Option(False, "--codes", help="list every code with what it checks, and exit"),
     explain: Optional[str] = typer.Option(None, "--explain", metavar="CODE", help="what CODE checks, bad and good"),
-    debug: bool = typer.Option(False, "--debug"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
     """Check rule files: every problem as path:line:col: CODE message. Exit 1 on errors."""
     from impact.lint import lint_path
@@ -66,7 +81,9 @@ def lint(
             from impact.cli.common import fail
             from impact.ruleset.loader import suggest
 
-            raise fail(f"no lint code {explain!r}{suggest(code, list(BY_CODE))}")
+            started = [c for c in BY_CODE if c.startswith(code)]  # E10 -> E100, before look-alikes such as E310
+            hint = f" (did you mean {started[0]!r}?)" if started else suggest(code, list(BY_CODE))
+            raise fail(f"no lint code {explain!r}{hint}")
         typer.echo(f"{code}  {BY_CODE[code].summary}")
         for check in all_checks():
             if check.code == code:
@@ -78,30 +95,32 @@ def lint(
         from impact.extras import require
 
         require("lint", "W412 (wildcards against common English words)")
-    problems = lint_path(path, skip, extra)
+    problems = lint_path(_stack(path, rules), skip, extra)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
     write_out(FORMATS[LintFormat(format).value](problems))
     if LintFormat(format).value in ("text", "github"):
-        stderr().print(f"{len(errors)} errors, {warnings} warnings", style="dim")
+        stderr().print(f"{plural(len(errors), 'error')}, {plural(warnings, 'warning')}", style="dim")
     if errors or (strict and problems):
         raise typer.Exit(1)
 
 
 @handle_errors
 def test(
-    path: Optional[str] = RULE_PATH_ARG,
+    path: Optional[list[str]] = RULE_PATH_ARG,
+    rules: Optional[list[str]] = RULES_STACK_OPT,
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f"),
-    rule: Optional[list[str]] = typer.Option(None, "--rule", help="only these rule ids (repeatable)"),
+    rule: Optional[list[str]] = typer.Option(None, "--rule", metavar="ID", help="only these rule ids (repeatable)"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="list passing rules and examples too"),
-    debug: bool = typer.Option(False, "--debug"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
     """Run every rule's examples: per rule what was expected and what came out. Exit 1 on failure."""
     from impact.authoring.examples import authoring_engine, run_examples, show_views
     from impact.explain.trace import why_not
 
     wanted = set(rule) if rule else None
-    target = Path(path) if path is not None else None
+    stack = _stack(path, rules)
+    target = Path(stack[0]) if stack is not None and len(stack) == 1 and stack[0] != "bundled" else None
     if target is not None and target.is_file():
         # one file is tested in the context of its folder: its events and assets may live elsewhere
         engine = authoring_engine(target.parent)
@@ -111,7 +130,7 @@ def test(
                     if Path(engine.ruleset.rule_where[i.rule_id(k)].path) == here}  # economic releases
         wanted = in_file & wanted if wanted else in_file
     else:
-        engine = authoring_engine(path)
+        engine = authoring_engine(stack)
     if rule:
         known = {r.id for r in engine.ruleset.rules} | {i.rule_id(k) for k, i in engine.ruleset.indicators.items()}
         unknown = sorted(set(rule) - known)
@@ -173,7 +192,7 @@ def test(
 @handle_errors
 def schema(
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write to this file instead of stdout"),
-    debug: bool = typer.Option(False, "--debug"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
     """Print the JSON Schema of rule files (for editors: yaml-language-server)."""
     from impact.ruleset.schema import json_schema
@@ -198,10 +217,12 @@ def new(
     rule_id: str = typer.Argument(..., metavar="ID", help="the new rule's id, e.g. copper.strike.bullish"),
     dir: str = typer.Option("rules", "--dir", "-d", help="rule folder (created from the bundled assets if missing)"),
     event: Optional[str] = typer.Option(None, "--event", help="an existing event (default: a new event stub)"),
-    asset: str = typer.Option("gold", "--asset", help="the asset of the view"),
-    direction: str = typer.Option("bullish", "--direction", help="bullish, bearish or neutral"),
+    asset: Optional[str] = typer.Option(
+        None, "--asset", help="the asset of the view (default: the asset the id names, as tin in metals.tin_strike, else gold)"),
+    direction: Optional[str] = typer.Option(
+        None, "--direction", help="bullish, bearish or neutral (default: the id's last part if it is one, else bullish)"),
     basis: str = typer.Option("inferred", "--basis", help="explicit, inferred or reported"),
-    debug: bool = typer.Option(False, "--debug"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
     """Scaffold a rule file with metadata and example stubs; prints what is left to fill in."""
     from impact.authoring.scaffold import ScaffoldError, new_rule

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from impact.cli.common import fail, handle_errors, write_out
+from impact.cli.common import RULES_OPTION, fail, handle_errors, write_out
 
 
 def _terms(terms: dict[str, list[str]], most: int = 12) -> str:
@@ -23,7 +23,7 @@ def _terms(terms: dict[str, list[str]], most: int = 12) -> str:
 @handle_errors
 def show(
     rule_id: str = typer.Argument(..., help="the rule's id, e.g. sanctions.lifted.gold"),
-    rules: Optional[str] = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)"),
+    rules: Optional[list[str]] = RULES_OPTION,
     as_json: bool = typer.Option(False, "--json", help="the rule and its events as JSON"),
 ) -> None:
     """Show one rule: its file and line, status and basis, the events it needs with their trigger

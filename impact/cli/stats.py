@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from impact.cli.common import handle_errors, write_out
+from impact.cli.common import RULES_OPTION, handle_errors, write_out
 
 
 class StatsFormat(str, Enum):
@@ -24,13 +24,13 @@ class StatsFormat(str, Enum):
 @handle_errors
 def stats(
     corpus: str = typer.Argument(..., help="JSONL, one {id, text, ...} a line, with a label field or without"),
-    rules: Optional[str] = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)"),
+    rules: Optional[list[str]] = RULES_OPTION,
     labels: str = typer.Option(
         "auto", "--labels", "-l",
         help="label field: auto (detect), labels, stance, gold_15m, events, none, or a field of yours with --label-map",
     ),
     label_map: Optional[list[str]] = typer.Option(
-        None, "--label-map", "-m",
+        None, "--label-map", "-m", metavar="MAP",
         help="VALUE=ASSET:DIRECTION, VALUE=none or TYPE=EVENT[,EVENT] (repeatable); overrides the built-in mapping",
     ),
     baseline: bool = typer.Option(False, "--baseline", help="score the naive 'asset word + up/down word' baseline instead"),
@@ -40,7 +40,7 @@ def stats(
     ),
     format: StatsFormat = typer.Option(StatsFormat.table, "--format", "-f"),
     top: int = typer.Option(10, "--top", min=0, help="table: how many conflicting rule pairs to list"),
-    debug: bool = typer.Option(False, "--debug"),
+    debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
     """Per rule: fires, coverage, overlaps, conflicts, precision; per asset: precision, coverage, false fires."""
     from impact.engine import Engine

@@ -12,7 +12,16 @@ from typing import Optional
 
 import typer
 
-from impact.cli.common import check_writable, handle_errors, progress, replacing_output, stderr, write_out
+from impact.cli.common import (
+    RULES_OPTION,
+    check_writable,
+    handle_errors,
+    plural,
+    progress,
+    replacing_output,
+    stderr,
+    write_out,
+)
 
 
 class TableFormat(str, Enum):
@@ -26,7 +35,7 @@ class Unit(str, Enum):
     signal = "signal"
 
 
-RULES_OPT = typer.Option(None, "--rules", "-r", help="rule folder (default: the bundled pack)")
+RULES_OPT = RULES_OPTION
 QUIET_OPT = typer.Option(False, "--quiet", "-q", help="no progress bar, no notes on stderr")
 DEBUG_OPT = typer.Option(False, "--debug", help="show tracebacks")
 NEWS_ARG = typer.Argument(..., help="news (JSONL/CSV/Parquet: id, text, published_at) or what `impact evaluate` wrote (any of its formats)")
@@ -124,7 +133,7 @@ HALF_LIFE_OPT = typer.Option("3D", "--half-life", callback=_duration,
                              help="decay half-life of a signal's weight (pandas Timedelta: 12h, 3D)")
 
 
-def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=None, news_tz: Optional[str] = None,
+def load_frame(input: str, rules: Optional[list[str]], per: str, quiet: bool, engine=None, news_tz: Optional[str] = None,
                tz_option: str = "--news-tz"):
     """News or already-evaluated records -> a signal or evidence frame (see impact.io.frames); naive
     publication times of news are read in ``news_tz``, else as UTC with a one-line warning."""
@@ -160,7 +169,7 @@ def load_frame(input: str, rules: Optional[str], per: str, quiet: bool, engine=N
         warnings.simplefilter("ignore", NaiveTimeWarning)  # said above, in one line
         frame = evaluate_with_progress(engine, pd.DataFrame(good, columns=["id", "text", "published_at"]), per, quiet)
     failed = int(frame.loc[frame["error"].notna(), "id"].nunique()) if len(frame) else 0
-    _note(quiet, f"{input}: {len(good) + bad:,} records, {bad + failed:,} unreadable or failed")
+    _note(quiet, f"{input}: {plural(len(good) + bad, 'record')}, {bad + failed:,} unreadable or failed")
     return frame
 
 
@@ -249,9 +258,9 @@ def study(
     max_stale: str = typer.Option("7D", "--max-stale", callback=_duration,
                                   help="leave out news whose next priced session is further away"),
     min_n: int = typer.Option(1, "--min-n", help="hide rows with fewer observations"),
-    exclude_basis: Optional[list[str]] = typer.Option(None, "--exclude-basis", callback=_bases,
+    exclude_basis: Optional[list[str]] = typer.Option(None, "--exclude-basis", metavar="BASIS", callback=_bases,
         help="leave out rules of this basis (repeatable): reported, inferred, explicit; ALL is recomputed"),
-    rules: Optional[str] = RULES_OPT,
+    rules: Optional[list[str]] = RULES_OPT,
     quiet: bool = QUIET_OPT,
     debug: bool = DEBUG_OPT,
 ) -> None:
@@ -316,13 +325,13 @@ def _study_table(out, asset: str) -> None:
 @handle_errors
 def aggregate(
     input: str = NEWS_ARG,
-    asset: Optional[list[str]] = typer.Option(None, "--asset", "-a", help="only these assets (repeatable)"),
+    asset: Optional[list[str]] = typer.Option(None, "--asset", "-a", metavar="ASSET", help="only these assets (repeatable)"),
     freq: str = typer.Option("D", "--freq", callback=_frequency, help="period of the series (pandas frequency: D, W, h)"),
     half_life: str = HALF_LIFE_OPT,
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="table, json or csv"),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="write json/csv here instead of stdout (with the table format: as the suffix, .json or .csv, says)"),
     news_tz: Optional[str] = typer.Option(None, "--tz", metavar="ZONE", help=NEWS_TZ_HELP),
-    rules: Optional[str] = RULES_OPT,
+    rules: Optional[list[str]] = RULES_OPT,
     quiet: bool = QUIET_OPT,
     debug: bool = DEBUG_OPT,
 ) -> None:
@@ -378,7 +387,7 @@ def timeline(
     close_time: str = CLOSE_OPT,
     tz: str = TZ_OPT,
     news_tz: Optional[str] = NEWS_TZ_OPT,
-    rules: Optional[str] = RULES_OPT,
+    rules: Optional[list[str]] = RULES_OPT,
     quiet: bool = QUIET_OPT,
     debug: bool = DEBUG_OPT,
 ) -> None:

@@ -29,12 +29,16 @@ def cited(ev: Evidence) -> Text:
 NO_CALL = "dim"
 
 
-def table(report: Report) -> Group:
+def table(report: Report, top: int | None = None) -> Group:
+    """The report as a summary table, then per asset its evidence: counted rows first, each marked
+    in words (counted, not counted and why), at most ``top`` rows per asset (saying how many were
+    hidden), and a legend."""
     doc = report.document
     title = f"{doc.id or 'document'} · {doc.language} · {doc.chars:,} chars · rules {report.ruleset}"
     if not report.signals and not report.undecided:
         return Group(Text(title, style="dim"), Text("No signals: no rule found a view on the declared assets."))
-    summary = Table(title=Text(title), title_justify="left", expand=False)
+    # the header is a line of its own: a table's title would wrap at the table's (narrow) width
+    summary = Table(expand=False)
     summary.add_column("asset", style="bold")
     summary.add_column("view")
     summary.add_column("score", justify="right")
@@ -57,31 +61,66 @@ def table(report: Report) -> Group:
             f"{u.votes['bullish']:.2f}/{u.votes['bearish']:.2f}/{u.votes['neutral']:.2f}",
             str(len(u.evidence)),
         )
-    parts: list = [summary] if report.signals or report.undecided else []
+    parts: list = [Text(title), summary]
     for s in report.signals:
         colour = COLOURS[s.direction]
         title = f"[bold]{escape(s.asset)}[/] [{colour}]{s.direction} {s.score:+.2f}[/]"
-        parts.append(Panel(_evidence_table(s.evidence), title=title, title_align="left"))
+        parts.append(Panel(_evidence_body(s.evidence, s.direction, top), title=title, title_align="left"))
     for u in report.undecided:
         title = f"[bold]{escape(u.asset)}[/] no call, lean {u.score:+.2f}"
-        body = Group(Text(f"No call: {u.reason}.", style="italic"), _evidence_table(u.evidence))
+        body = Group(Text(f"No call: {u.reason}.", style="italic"), _evidence_body(u.evidence, None, top))
         parts.append(Panel(body, title=title, title_align="left", border_style=NO_CALL))
+    parts.append(Text(LEGEND, style="dim"))
     return Group(*parts)
 
 
-def _evidence_table(evidence: list[Evidence]) -> Table:
+LEGEND = ("▲ bullish ▼ bearish ◆ neutral · w: a vote's weight · counted: in the score · not counted: a stronger "
+          "vote, same sentence and direction, counted · set aside: a digest's items pull the asset both ways")
+
+
+def status(ev: Evidence, evidence: list[Evidence], net: str | None = None) -> str:
+    """Whether a piece of evidence counted, in words, with the reason when it did not (the
+    resolver's two reasons, impact.pipeline.resolve: a stronger vote of the same sentence and
+    direction, or a digest's items pulling both ways)."""
+    if ev.counted:
+        against = net in ("bullish", "bearish") and ev.direction in ("bullish", "bearish") and ev.direction != net
+        return "counted, against the view" if against else "counted"
+    stronger = any(o.counted and o.start == ev.start and o.direction == ev.direction for o in evidence if o is not ev)
+    if stronger:
+        return "not counted: a stronger vote in this sentence counted"
+    return "set aside: digest items pull both ways"
+
+
+def ordered(evidence: list[Evidence]) -> list[Evidence]:
+    """Counted evidence first, each group in the order of the text."""
+    return sorted(evidence, key=lambda ev: not ev.counted)
+
+
+def _evidence_body(evidence: list[Evidence], net: str | None, top: int | None) -> Group | Table:
+    rows = ordered(evidence)
+    shown = rows if top is None else rows[:top]
     ev_table = Table(show_header=True, expand=True, box=None, padding=(0, 1))
     ev_table.add_column("", width=2)
     ev_table.add_column("rule · why", ratio=2, overflow="fold")
     ev_table.add_column("cited sentence [start:end]", ratio=3, overflow="fold")
-    for ev in evidence:
+    for ev in shown:
         mark = Text(ARROWS[ev.direction], style=COLOURS[ev.direction] + ("" if ev.counted else " dim"))
         mods = f" ({', '.join(ev.modifiers)})" if ev.modifiers else ""
-        why = Text.assemble((ev.rule, "bold"), f"  w={ev.weight:.2f}{mods}\n", (ev.explanation, "italic"))
+        said = status(ev, evidence, net)
+        why = Text.assemble(
+            (said, "bold" if ev.counted else "dim"), "\n",
+            (ev.rule, "bold"), f"  w={ev.weight:.2f}{mods}\n", (ev.explanation, "italic"),
+        )
         where = cited(ev)
         where.append(f"  [{ev.start}:{ev.end}]", style="dim")
         ev_table.add_row(mark, why, where)
-    return ev_table
+    hidden = len(rows) - len(shown)
+    if not hidden:
+        return ev_table
+    counted = sum(ev.counted for ev in rows[len(shown):])
+    more = Text(f"… {hidden} more {'row' if hidden == 1 else 'rows'} hidden by --top {top} ({counted} counted); "
+                "--top 0 or --format json shows all", style="dim italic")
+    return Group(ev_table, more)
 
 
 def markdown(report: Report) -> str:
@@ -105,11 +144,11 @@ def markdown(report: Report) -> str:
             sent = ev.sentence.translate(_ONE_LINE)
             quoted = sent[:a] + "**" + sent[a:b] + "**" + sent[b:] if 0 <= a < b <= len(sent) else sent
             mods = f", {', '.join(ev.modifiers)}" if ev.modifiers else ""
-            counted = "" if ev.counted else ", not counted"
+            counted = "" if ev.counted else f", {status(ev, evidence)}"
             lines.append(f"- {ARROWS[ev.direction]} **{ev.direction}** `{ev.rule}` (w={ev.weight:.2f}{mods}{counted}): "
                          f"{ev.explanation}  \n  > {quoted} `[{ev.start}:{ev.end}]`")
     return "\n".join(lines) + "\n"
 
 
-def print_report(report: Report, console: Console) -> None:
-    console.print(table(report))
+def print_report(report: Report, console: Console, top: int | None = None) -> None:
+    console.print(table(report, top))

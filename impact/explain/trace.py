@@ -291,7 +291,11 @@ def render_trace(tr: Trace, engine: Engine, console: Console, rules: Collection[
         terms.rstrip()
         facts.rstrip()
         table_.add_row(r["rule"], terms, facts, verdict)
-    console.print(table_)
+    if shown:
+        console.print(table_)
+    else:  # an empty table says nothing: say what happened
+        console.print(Text("No rule's terms occur in this text, so no rule could fire (--rule ID says why one "
+                           "did not, even without its terms).", style="italic"))
     quiet = [r for r in data["rules"] if not triggered(r) and rules is None]
     if quiet:
         listed = "; ".join(

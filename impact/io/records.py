@@ -24,7 +24,7 @@ class Record:
     """One input record, or the reason it could not be read (``error``)."""
 
     line: int  # the line it starts on (JSONL, CSV; a CSV header is line 1) or its row (Parquet)
-    id: Any  # an id-less or unreadable record: its line (JSONL) or data row number (CSV, Parquet)
+    id: Any  # an id-less record: its line (JSONL) or data row number (CSV, Parquet); an unreadable line or row: None
     text: Any = None
     published_at: Any = None
     source: Any = None
@@ -86,11 +86,11 @@ def _json_safe(value: Any, field: str) -> Any:
 
 def _from_mapping(line: int, obj: Any) -> Record:
     if not isinstance(obj, dict):
-        return Record(line, line, error=f"record is a JSON {type(obj).__name__}, not an object")
+        return Record(line, None, error=f"record is a JSON {type(obj).__name__}, not an object")
     try:
         rid = _json_safe(missing_as_none(obj.get("id")), "id")
     except _Unwritable as exc:
-        return Record(line, line, error=str(exc))
+        return Record(line, None, error=str(exc))
     if isinstance(rid, float) and rid.is_integer():  # an integer id column with a null reads as float64
         rid = int(rid)
     rid = line if rid is None else rid
@@ -156,10 +156,12 @@ def _json_line(n: int, raw: bytes) -> JsonLine:
 
 def read_jsonl(lines: Iterable[bytes]) -> Iterator[Record]:
     for item in json_lines(lines):
+        # a line that holds no record has no id (null): its ``line`` says where it is, and a line
+        # number can never be mistaken for a record's own id
         if item.blank:
-            yield Record(item.number, item.number, error="empty line")
+            yield Record(item.number, None, error="empty line")
         elif item.error is not None:
-            yield Record(item.number, item.number, error=item.error)
+            yield Record(item.number, None, error=item.error)
         else:
             yield _from_mapping(item.number, item.value)
 
@@ -312,7 +314,7 @@ def read_csv(path: str) -> Iterator[Record]:
         raise InputError(f"{path}: no 'text' column (columns: {', '.join(table.header)})")
     for r in table:
         if r.error is not None:
-            yield Record(r.line, r.row, error=r.error)
+            yield Record(r.line, None, error=r.error)
             continue
         # an empty cell is no id, time or source (the row number stands in for the id); an empty
         # text is an empty document

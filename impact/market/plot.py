@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 BULL, BEAR, PRICE = "#1a9850", "#d73027", "#263238"
 
 
+def asset_title(asset: str) -> str:
+    """An asset id as a chart names it: a ticker-like id in capitals (usd -> USD), a word capitalised (gold -> Gold)."""
+    return asset.upper() if len(asset) <= 3 else asset.capitalize()
+
+
 def timeline(
     signals: "pd.DataFrame",
     prices: PriceSeries,
@@ -84,7 +89,7 @@ def timeline(
     axv.spines["top"].set_visible(False)
 
     ax.plot(dates, px.to_numpy(), color=PRICE, linewidth=1.6, zorder=3)
-    ax.set_ylabel(price_label or f"{asset} {prices.price_column} ({Path(prices.path).stem})")
+    ax.set_ylabel(price_label or f"{asset_title(asset)} {prices.price_column.lower()}")
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
     span = float(px.max() - px.min()) or float(px.max()) * 0.01
     # markers are numbered in date order; the key under the chart names rule and score, so no
@@ -123,7 +128,7 @@ def timeline(
     ]
     n_docs = mine["id"].nunique()
     first, last = dates[0], dates[-1]
-    fig.text(0.125, 0.995, title or f"{asset.capitalize()}: net news view against the price", fontweight="bold",
+    fig.text(0.125, 0.995, title or f"{asset_title(asset)}: net news view against the price", fontweight="bold",
              fontsize=13, va="top", ha="left")
     fig.text(0.125, 0.955, f"{len(mine):,} {asset} signals from {n_docs:,} documents, {first:%d %b %Y} - {last:%d %b %Y}.\n"
              f"News counts for the first close after it ({close_time} {tz}); markers sit at that close, numbered "

@@ -54,7 +54,7 @@ class PriceSeries:
         span = f"{c.index[0]:%Y-%m-%d} .. {c.index[-1]:%Y-%m-%d}" if len(c) else "no rows"
         sep = {"\t": "tab"}.get(self.separator, repr(self.separator))
         return (f"{self.path}: {len(c):,} sessions {span}, date column {self.date_column!r}, "
-                f"price column {self.price_column!r}, separator {sep}, {self.dropped:,} rows dropped")
+                f"price column {self.price_column!r}, separator {sep}, {self.dropped:,} {'row' if self.dropped == 1 else 'rows'} dropped")
 
 
 def _sniff_separator(sample: str) -> str:

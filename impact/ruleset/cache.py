@@ -40,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from impact.ruleset.collection import RuleSet, default_rules_path, load_ruleset, rule_files
+from impact.ruleset.collection import RulePath, RuleSet, load_ruleset, rule_files, rule_stack, stack_hash
 
 FORMAT = 2  # 2: entries authenticated by an HMAC (1 was plain pickles, never read now)
 MAGIC = b"impact-ruleset-cache/2\n"
@@ -86,23 +86,27 @@ def code_digest(package: Path | None = None) -> bytes:
     return h.digest()
 
 
-def keys(path: str | Path | None) -> tuple[str, str] | None:
-    """(cache key, rule-set hash as the loader computes it) of a rule folder; None if unreadable."""
-    root = Path(path) if path is not None else default_rules_path()
-    if not root.exists():
-        return None
+def keys(path: RulePath) -> tuple[str, str] | None:
+    """(cache key, rule-set hash as the loader computes it) of a rule folder (or a stack of them);
+    None if unreadable."""
+    key = hashlib.sha256(code_digest())
+    digests = []
     try:
-        files = rule_files(root)
-        if not files:
-            return None
-        digest = hashlib.sha256()  # the loader's own scheme: relative path, then bytes, per file
-        for f in files:
-            digest.update(str(f.relative_to(root) if root.is_dir() else f.name).encode())
-            digest.update(f.read_bytes())
-        key = hashlib.sha256(code_digest() + digest.digest()).hexdigest()[:32]
+        for root in rule_stack(path):
+            if not root.exists():
+                return None
+            files = rule_files(root)
+            if not files:
+                return None
+            digest = hashlib.sha256()  # the loader's own scheme: relative path, then bytes, per file
+            for f in files:
+                digest.update(str(f.relative_to(root) if root.is_dir() else f.name).encode())
+                digest.update(f.read_bytes())
+            digests.append(digest.digest())
+            key.update(digest.digest())
     except OSError:
         return None
-    return key, digest.hexdigest()[:16]
+    return key.hexdigest()[:32], stack_hash(digests)
 
 
 def _limit(name: str, default: int) -> int:
@@ -215,7 +219,7 @@ def _mac(key: bytes, name: str, payload: bytes) -> bytes:
     return hmac.new(key, MAGIC + name.encode() + b"\0" + payload, hashlib.sha256).digest()
 
 
-def load_cached(path: str | Path | None = None) -> RuleSet:
+def load_cached(path: RulePath = None) -> RuleSet:
     """``load_ruleset(path)``, served from the cache when the rule files are unchanged."""
     where = cache_dir()
     found = keys(path) if where is not None else None
@@ -238,7 +242,7 @@ def load_cached(path: str | Path | None = None) -> RuleSet:
                     except OSError:
                         pass
                     # it may have been stored from another copy of the folder: locations name this one
-                    return ruleset.relocated(Path(path) if path is not None else default_rules_path())
+                    return ruleset.relocated(path)
             except Exception:  # from another version of a library: load the files
                 pass
     ruleset = load_ruleset(path)

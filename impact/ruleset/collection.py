@@ -6,19 +6,23 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence, Union
 
 import yaml
 
 from impact.errors import Problem, RuleError
 from impact.ruleset.checks import run_checks
 from impact.ruleset.index import RuleIndex, Where, where_of
-from impact.ruleset.loader import load_rule_file, locate
+from impact.ruleset.loader import load_rule_file, locate, suggest
 from impact.ruleset.problems import problem
 from impact.ruleset.schema import Asset, Economy, Event, Indicator, Lexicon, Rule, RuleFile
 from impact.ruleset.terms import term_key
 
 RULE_SUFFIXES = (".yaml", ".yml")
+BUNDLED = "bundled"  # in a stack of rule folders, the string that names the bundled pack
+
+# a rule folder or file, "bundled", or a stack of them (later ones on top); None: the bundled pack
+RulePath = Union[str, Path, Sequence[Union[str, Path]], None]
 
 
 class ReadOnlyDict(dict):
@@ -59,32 +63,44 @@ class RuleSet:
     # under the id their evidence cites (release.<indicator>)
     economies: dict[str, Economy] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    # a stack of rule folders (bundled, then the user's): every folder as given, bottom first; the
+    # layer that first declared each asset and that defined each rule (release.<id> too), and where
+    # a later folder's ``disable`` turned a rule off. Empty for one folder: everything is layer 0.
+    layers: tuple[str, ...] = ()
+    asset_layer: dict[str, int] = field(default_factory=dict)
+    rule_layer: dict[str, int] = field(default_factory=dict)
+    disabled_at: dict[str, Where] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("assets", "lexicons", "events", "rule_where", "example_where", "economies", "indicators"):
+        for name in ("assets", "lexicons", "events", "rule_where", "example_where", "economies", "indicators",
+                     "asset_layer", "rule_layer", "disabled_at"):
             value = getattr(self, name)
             if not isinstance(value, ReadOnlyDict):
                 object.__setattr__(self, name, ReadOnlyDict(value))
 
-    def relocated(self, root: str | Path) -> "RuleSet":
-        """The same rules as read from ``root``, another copy of the folder: locations follow.
+    def relocated(self, root: RulePath) -> "RuleSet":
+        """The same rules as read from ``root``, another copy of the folder (or of each folder of a
+        stack, in the same order): locations follow.
 
         A rule set cached by content (impact.ruleset.cache) may have been loaded from another copy;
         its file:line locations must name the files the user is looking at.
         """
-        new = str(root)
-        if new == self.root or not self.root:
+        roots = [str(r) for r in rule_stack(root)]
+        old = list(self.layers) if self.layers else [self.root]
+        if roots == old or not all(old) or len(roots) != len(old):
             return self
-        old_root = Path(self.root)
+        moves = sorted(zip(old, roots), key=lambda pair: -len(pair[0]))  # the deepest folder first
 
         def move(path: str) -> str:
             p = Path(path)
-            if p == old_root:
-                return new
-            try:
-                return str(Path(new) / p.relative_to(old_root))
-            except ValueError:
-                return path
+            for before, after in moves:
+                if p == Path(before):
+                    return after
+                try:
+                    return str(Path(after) / p.relative_to(before))
+                except ValueError:
+                    continue
+            return path
 
         def where(w: Where) -> Where:
             return Where(move(w.path), w.line, w.col)
@@ -93,9 +109,19 @@ class RuleSet:
             self,
             rule_where={k: where(w) for k, w in self.rule_where.items()},
             example_where={k: where(w) for k, w in self.example_where.items()},
+            disabled_at={k: where(w) for k, w in self.disabled_at.items()},
             warnings=tuple(replace(p, path=move(p.path)) for p in self.warnings),
-            root=new,
+            root=roots[0] if len(roots) == 1 else "",
+            layers=tuple(roots) if self.layers else (),
         )
+
+    def checked_assets(self, rule_id: str, exhaustive: bool = False) -> frozenset[str] | None:
+        """The assets an example of rule ``rule_id`` is checked on: those of the rule's own pack
+        (declared by its folder or one beneath it in the stack); None: every asset."""
+        if exhaustive or not self.asset_layer:
+            return None
+        top = self.rule_layer.get(rule_id, 0)
+        return frozenset(a for a in self.assets if self.asset_layer.get(a, 0) <= top)
 
     @property
     def active_rules(self) -> tuple[Rule, ...]:
@@ -118,14 +144,36 @@ def default_rules_path() -> Path:
     return here.parent / "rules"
 
 
+def rule_stack(path: RulePath) -> list[Path]:
+    """The folders of a rule path, bottom first: None (or an empty stack) is the bundled pack, and
+    so is the string "bundled" anywhere in a stack (``["bundled", "my_rules/"]``)."""
+    if path is None:
+        return [default_rules_path()]
+    items = [path] if isinstance(path, (str, Path)) else list(path)
+    if not items:
+        return [default_rules_path()]
+    return [default_rules_path() if isinstance(p, str) and p == BUNDLED else Path(p) for p in items]
+
+
+def stack_hash(digests: Sequence[bytes]) -> str:
+    """The rule-set hash of a stack from each folder's digest (relative path, then bytes, per
+    file), in order: one folder keeps the hash it has alone, so reports do not change."""
+    if len(digests) == 1:
+        return digests[0].hex()[:16]
+    h = hashlib.sha256(b"impact-layers/1")
+    for d in digests:
+        h.update(d)
+    return h.hexdigest()[:16]
+
+
 def rule_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     return sorted(p for p in root.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
 
 
-def load_ruleset(path: str | Path | None = None) -> RuleSet:
-    """Load a rule folder (or one file); raise RuleError listing every problem found."""
+def load_ruleset(path: RulePath = None) -> RuleSet:
+    """Load a rule folder (or one file, or a stack of them); raise RuleError listing every problem found."""
     ruleset, problems = check_ruleset(path)
     errors = [p for p in problems if p.severity == "error"]
     if errors or ruleset is None:
@@ -133,55 +181,79 @@ def load_ruleset(path: str | Path | None = None) -> RuleSet:
     return ruleset
 
 
-def check_ruleset(path: str | Path | None = None, enable: Iterable[str] = ()) -> tuple[RuleSet | None, list[Problem]]:
-    """Load a rule folder and return it with every problem found, errors and warnings.
+def check_ruleset(path: RulePath = None, enable: Iterable[str] = ()) -> tuple[RuleSet | None, list[Problem]]:
+    """Load a rule folder (or a stack of them, bottom first) and return it with every problem
+    found, errors and warnings.
 
     Each file is read once: the bytes that are hashed are the bytes that are parsed, so a file
     being saved while it is read can never give a rule set whose hash belongs to other content.
     The rule set is None when any problem is an error.
     """
-    root = Path(path) if path is not None else default_rules_path()
-    if not root.exists():
-        return None, [problem("unreadable", str(root), 1, 1, "no such rule file or folder")]
-    files = rule_files(root)
-    if not files:
-        return None, [problem("unreadable", str(root), 1, 1, "no .yaml rule files in this folder")]
+    roots = rule_stack(path)
     problems: list[Problem] = []
-    loaded: list[tuple[str, RuleFile, yaml.Node | None]] = []
-    digest = hashlib.sha256()
-    for f in files:
-        shown = str(f)
-        try:
-            raw = f.read_bytes()
-        except OSError as exc:
-            problems.append(problem("unreadable", shown, 1, 1, f"cannot read file: {exc.strerror or exc}"))
+    stack: list[tuple[Path, list[Path]]] = []
+    seen: dict[Path, Path] = {}
+    for root in roots:
+        if not root.exists():
+            problems.append(problem("unreadable", str(root), 1, 1, "no such rule file or folder"))
             continue
-        digest.update(str(f.relative_to(root) if root.is_dir() else f.name).encode())
-        digest.update(raw)
-        model, node, found = load_rule_file(f, shown, raw=raw)
-        problems.extend(found)
-        if model is not None:
-            loaded.append((shown, model, node))
+        files = rule_files(root)
+        if not files:
+            problems.append(problem("unreadable", str(root), 1, 1, "no .yaml rule files in this folder"))
+            continue
+        same = seen.setdefault(root.resolve(), root)
+        if same is not root:
+            problems.append(problem("defined-twice", str(root), 1, 1,
+                                    f"this rule folder is already in the stack (as {same}); give each folder once"))
+            continue
+        stack.append((root, files))
+    if problems:
+        return None, problems
+    loaded: list[tuple[str, RuleFile, yaml.Node | None, int]] = []
+    digests: list[bytes] = []
+    files = [f for _, layer_files in stack for f in layer_files]
+    for layer, (root, layer_files) in enumerate(stack):
+        digest = hashlib.sha256()
+        for f in layer_files:
+            shown = str(f)
+            try:
+                raw = f.read_bytes()
+            except OSError as exc:
+                problems.append(problem("unreadable", shown, 1, 1, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            digest.update(str(f.relative_to(root) if root.is_dir() else f.name).encode())
+            digest.update(raw)
+            model, node, found = load_rule_file(f, shown, raw=raw)
+            problems.extend(found)
+            if model is not None:
+                loaded.append((shown, model, node, layer))
+        digests.append(digest.digest())
     every_file_loaded = len(loaded) == len(files)
     index = _merge(loaded, problems)
     problems.extend(run_checks(index, every_file_loaded, enable))
     problems.sort(key=lambda p: (files_order(files, p.path), p.line, p.col, p.code))
     if any(p.severity == "error" for p in problems):
         return None, problems
+    layered = len(stack) > 1
     ruleset = RuleSet(
         assets=index.assets,
         lexicons=index.lexicons,
         events=index.events,
         rules=tuple(index.rules),
-        hash=digest.hexdigest()[:16],
+        hash=stack_hash(digests),
         rule_where={r.id: index.at("rules", r.id, "id") for r in index.rules},
         example_where={
             (r.id, j): index.at("rules", r.id, "examples", j) for r in index.rules for j in range(len(r.examples))
         },
         warnings=tuple(p for p in problems if p.severity == "warning"),
-        root=str(root),
+        root=str(stack[0][0]) if not layered else "",
         economies=index.economies,
         indicators=index.indicators,
+        layers=tuple(str(root) for root, _ in stack) if layered else (),
+        asset_layer={k: index.first_layer[("assets", k)] for k in index.assets} if layered else {},
+        rule_layer=({r.id: index.layer[("rules", r.id)] for r in index.rules}
+                    | {f"release.{k}": index.layer[("indicators", k)] for k in index.indicators}) if layered else {},
+        disabled_at=index.disabled,
     )
     if index.indicators:  # releases: located like rules, under the rule id their evidence cites
         from impact.ruleset.releases import locate_indicators
@@ -211,13 +283,17 @@ def _items(root: yaml.Node | None, section: str) -> tuple[dict[str, tuple[yaml.N
     return {}, []
 
 
-_SINGULAR = {"economies": "economy"}
+_WHAT = {"assets": "asset", "lexicons": "lexicon", "events": "event", "economies": "economy", "indicators": "indicator"}
+_OVERRIDE_HINT = "in an earlier rule folder of the stack; add `override: true` to replace it"
 
 
-def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[Problem]) -> RuleIndex:
-    """Merge the files' sections; a second definition of an id is E301 and is not merged."""
+def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None, int]], problems: list[Problem]) -> RuleIndex:
+    """Merge the files' sections, folder by folder of the stack (``layer``): a second definition
+    of an id is E301 and is not merged, unless it says ``override: true`` and an earlier folder
+    made the first (then it replaces it, in its place); ``disable`` turns earlier rules off."""
     index = RuleIndex()
-    for path, model, node in loaded:
+    position: dict[str, int] = {}  # rule id -> its place in index.rules
+    for path, model, node, layer in loaded:
         for section, items, target in (
             ("assets", model.assets, index.assets),
             ("lexicons", model.lexicons, index.lexicons),
@@ -229,25 +305,81 @@ def _merge(loaded: list[tuple[str, RuleFile, yaml.Node | None]], problems: list[
             for key, value in items.items():
                 key_node, value_node = located.get(key, (node, node))
                 w = where_of(key_node, path)
+                override = bool(getattr(value, "override", False))
                 if (section, key) in index.nodes:
                     first = index.at(section, key, on_key=True)
+                    earlier = index.layer[(section, key)] < layer
+                    if earlier and override:
+                        target[key] = value  # type: ignore[index]
+                        index.nodes[(section, key)] = (path, value_node, key_node)
+                        index.layer[(section, key)] = layer
+                        continue
                     problems.append(problem("defined-twice", w.path, w.line, w.col,
-                                            f"{_SINGULAR.get(section, section[:-1])} {key!r} is already defined at {first.path}:{first.line}"))
+                                            f"{_WHAT[section]} {key!r} is already defined at {first.path}:{first.line}"
+                                            + (f" {_OVERRIDE_HINT}" if earlier else "")))
                     continue
+                if override:
+                    at = where_of(locate(value_node, ("override",), key=True), path)
+                    problems.append(problem("override-unknown", at.path, at.line, at.col,
+                                            f"{_WHAT[section]} {key!r} says `override: true` but no earlier rule "
+                                            "folder of the stack defines it (stack this folder on the one it overrides: "
+                                            "--rules bundled --rules DIR), or remove `override`"))
                 target[key] = value  # type: ignore[index]
                 index.nodes[(section, key)] = (path, value_node, key_node)
+                index.layer[(section, key)] = index.first_layer[(section, key)] = layer
         _, rule_nodes = _items(node, "rules")
         for i, rule in enumerate(model.rules):
             rule_node = rule_nodes[i] if i < len(rule_nodes) else node
             w = where_of(locate(rule_node, ("id",)), path)
             if ("rules", rule.id) in index.nodes:
                 first = index.at("rules", rule.id, "id")
+                earlier = index.layer[("rules", rule.id)] < layer
+                if earlier and rule.override:
+                    index.rules[position[rule.id]] = rule
+                    index.nodes[("rules", rule.id)] = (path, rule_node, None)
+                    index.layer[("rules", rule.id)] = layer
+                    index.disabled.pop(rule.id, None)  # the new definition says its own status
+                    continue
                 problems.append(problem("defined-twice", w.path, w.line, w.col,
-                                        f"rule id {rule.id!r} is already used at {first.path}:{first.line}"))
+                                        f"rule id {rule.id!r} is already used at {first.path}:{first.line}"
+                                        + (f" {_OVERRIDE_HINT}" if earlier else "")))
                 continue
+            if rule.override:
+                at = where_of(locate(rule_node, ("override",), key=True), path)
+                problems.append(problem("override-unknown", at.path, at.line, at.col,
+                                        f"rule {rule.id!r} says `override: true` but no earlier rule folder of the "
+                                        "stack defines it (stack this folder on the one it overrides: --rules bundled "
+                                        "--rules DIR), or remove `override`"))
+            position[rule.id] = len(index.rules)
             index.rules.append(rule)
             index.nodes[("rules", rule.id)] = (path, rule_node, None)
+            index.layer[("rules", rule.id)] = index.first_layer[("rules", rule.id)] = layer
+        _disable(index, model.disable, node, path, layer, position, problems)
     return index
+
+
+def _disable(index: RuleIndex, ids: list[str], node: yaml.Node | None, path: str, layer: int,
+             position: dict[str, int], problems: list[Problem]) -> None:
+    """A file's ``disable`` list: each rule (or release.<indicator>) of an earlier folder is
+    kept with ``status: disabled``; an id no earlier folder defines is E311."""
+    _, items = _items(node, "disable")
+    for k, rule_id in enumerate(ids):
+        w = where_of(items[k] if k < len(items) else node, path)
+        indicator = rule_id.removeprefix("release.") if rule_id.startswith("release.") else None
+        kind, key = ("indicators", indicator) if indicator is not None else ("rules", rule_id)
+        found = index.layer.get((kind, key))
+        if found is None or found >= layer:
+            known = [r.id for r in index.rules if index.layer[("rules", r.id)] < layer]
+            why = ("is defined in this same rule folder; set `status: disabled` on it instead" if found is not None
+                   else f"is defined by no earlier rule folder of the stack{suggest(rule_id, known)}")
+            problems.append(problem("disable-unknown", w.path, w.line, w.col, f"disable: rule {rule_id!r} {why}"))
+            continue
+        if indicator is not None:
+            index.indicators[indicator] = index.indicators[indicator].model_copy(update={"status": "disabled"})
+        else:
+            pos = position[rule_id]
+            index.rules[pos] = index.rules[pos].model_copy(update={"status": "disabled"})
+        index.disabled[rule_id] = w
 
 
 def canonical_asset(name: str, ruleset: RuleSet) -> str:

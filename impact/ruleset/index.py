@@ -35,6 +35,11 @@ class RuleIndex:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     # (kind, key) -> (path, the item's node, its key node): located once, so lookups stay O(depth)
     nodes: dict[tuple[str, str], tuple[str, yaml.Node | None, yaml.Node | None]] = field(default_factory=dict)
+    # a stack of rule folders: (kind, key) -> the folder (0 = bottom) whose definition holds, and
+    # the one that first defined it; rule id -> where a later folder's ``disable`` turned it off
+    layer: dict[tuple[str, str], int] = field(default_factory=dict)
+    first_layer: dict[tuple[str, str], int] = field(default_factory=dict)
+    disabled: dict[str, Where] = field(default_factory=dict)
 
     def at(self, kind: str, key: str, *sub: object, on_key: bool = False) -> Where:
         """Where ``kind`` item ``key`` (or a part of it, by path ``sub``) is written."""

@@ -347,6 +347,19 @@ def _is_key_error(err: Any) -> bool:
     return len(err["loc"]) > 1 and err["loc"][-1] == "[key]" and len(err["loc"]) - 1 in _added_steps(err["loc"])
 
 
+# what yes/on/true and no/off/false most likely mean among a key's allowed words
+_MEANS_YES = ("required", "yes", "on", "true", "active", "all", "any")
+_MEANS_NO = ("none", "no", "off", "false", "disabled")
+
+
+def _choices(err: Any) -> list[str]:
+    """The words a Literal field allows, from pydantic's error ("'none' or 'required'")."""
+    import re
+
+    expected = (err.get("ctx") or {}).get("expected", "")
+    return re.findall(r"'([^']*)'", expected) if isinstance(expected, str) else []
+
+
 def _describe(err: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[yaml.Node | None, str, str]:
     """(node to point at, problem name, message) for one pydantic error."""
     kind, value = err["type"], err.get("input")
@@ -374,6 +387,13 @@ def _describe(err: Any, loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[y
     where = ".".join(str(p) for p in loc)
     written = _yaml11_boolean(target)
     if written is not None and isinstance(value, bool):
+        choices = _choices(err) if kind == "literal_error" else []
+        if choices:  # a key with a few allowed words (subject: none | required): name the one meant
+            meant = next((c for c in choices if c in (_MEANS_YES if value else _MEANS_NO)), None)
+            allowed = " or ".join(repr(c) for c in choices)
+            return target, "yaml11-boolean", (
+                f"{where}: {written} is read as the boolean {value} (YAML 1.1); {loc[-1]} takes {allowed}"
+                + (f": write {loc[-1]}: {meant}" if meant else ""))
         return target, "yaml11-boolean", (f"{where}: {written} is read as the boolean {value} (YAML 1.1 reads yes/no/on/off "
                                 f"as booleans); quote it: '{written}'")
     if kind == "string_type" and isinstance(target, yaml.ScalarNode) and not target.style:

@@ -9,7 +9,13 @@ A rule file may hold any of six sections; a rule folder is the union of its file
 * ``rules``      - impact rules: one or several events -> views on assets, with examples;
 * ``economies``  - the economies economic releases belong to, with their names (美国, US);
 * ``indicators`` - the catalogue of economic releases (non-farm payrolls, CPI, ...): what a print
-                   above or below consensus means for each asset (read by impact.pipeline.releases).
+                   above or below consensus means for each asset (read by impact.pipeline.releases);
+* ``disable``    - rule ids of an earlier rule folder of the stack to turn off (layered packs).
+
+Rule folders stack (``Engine.from_path(["bundled", "my_rules/"])``, ``--rules bundled --rules
+my_rules/``): a later folder adds assets, lexicons, events and rules; an item whose id an earlier
+folder defines replaces it only with ``override: true`` (else E301), and ``disable`` turns rules
+off. An example checks the assets of its own rule's pack (see :class:`Example`).
 
 ``impact rules schema`` prints the JSON Schema generated from these models.
 """
@@ -90,6 +96,10 @@ class Asset(_Strict):
         default_factory=list,
         description="regexes (RE2 syntax) whose match around an alias makes it no mention, e.g. '[0-9]美元'",
     )
+    override: bool = Field(
+        False, description="replace the item of the same id that an earlier rule folder of the stack defines "
+        "(impact --rules bundled --rules mine/); without it a second definition is an error (E301)"
+    )
 
 
 class Lexicon(_Strict):
@@ -109,6 +119,10 @@ class Lexicon(_Strict):
     )
     max_clauses: int | None = Field(
         None, ge=0, description="modifier lexicons: at most this many clauses between term and trigger (如果 reaches 1)"
+    )
+    override: bool = Field(
+        False, description="replace the item of the same id that an earlier rule folder of the stack defines "
+        "(impact --rules bundled --rules mine/); without it a second definition is an error (E301)"
     )
 
 
@@ -143,6 +157,10 @@ class Event(_Strict):
     ignore: list[Literal["negation", "hedge", "reversal", "conditional", "future", "past"]] = Field(
         default_factory=list,
         description="modifier lexicons that do not apply (a lifted sanction is not a 'reversed' event)",
+    )
+    override: bool = Field(
+        False, description="replace the item of the same id that an earlier rule folder of the stack defines "
+        "(impact --rules bundled --rules mine/); without it a second definition is an error (E301)"
     )
 
     @model_validator(mode="after")
@@ -201,10 +219,23 @@ class View(_Strict):
 
 
 class Example(_Strict):
-    """A text and the views this rule must produce on it ({} = the rule must not fire)."""
+    """A text and the views this rule must produce on it ({} = the rule must not fire).
+
+    ``expect`` is checked on the assets of the rule's own pack: those declared by the rule folder
+    that defines the rule and the folders beneath it in the stack. A view on an asset that a later
+    folder adds (``--rules bundled --rules mine/`` with ``silver`` in mine/) is not checked, so a
+    user's assets never break a bundled example; ``exhaustive: true`` checks every asset of the
+    stack.
+    """
 
     text: str
-    expect: dict[str, Direction] = Field(default_factory=dict)
+    expect: dict[str, Direction] = Field(
+        default_factory=dict,
+        description="asset -> direction the rule must give; any other asset of the rule's own pack must get no view",
+    )
+    exhaustive: bool = Field(
+        False, description="also no view on assets that later rule folders of the stack add (default: not checked)"
+    )
     note: str = ""
 
 
@@ -223,6 +254,10 @@ class Rule(_Strict):
         description="explanation template; fields: {asset} {direction} {trigger} {event} {events}"
     )
     examples: list[Example] = Field(default_factory=list)
+    override: bool = Field(
+        False, description="replace the rule of the same id that an earlier rule folder of the stack defines "
+        "(impact --rules bundled --rules mine/); without it a second definition is an error (E301)"
+    )
 
 
 # -- economic releases (impact.pipeline.releases reads them) ------------------------------------
@@ -317,6 +352,11 @@ class RuleFile(_Strict):
     rules: list[Rule] = Field(default_factory=list)
     economies: dict[Id, Economy] = _section("economy id -> its names (releases)")
     indicators: dict[Id, Indicator] = _section("indicator id -> an economic release and what its surprise means")
+    disable: list[str] = Field(
+        default_factory=list,
+        description="ids of rules (or release.<indicator>) that an earlier rule folder of the stack defines, "
+        "turned off in this stack (status: disabled)",
+    )
 
 
 EXPLAIN_FIELDS = ("asset", "direction", "trigger", "event", "events")

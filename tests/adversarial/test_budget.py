@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_a_document_past_the_budget_is_an_error_record_and_the_batch_goes_on(eng
 
 def test_the_budget_leaves_ordinary_long_documents_alone(engine):
     """The limits sit far above news: 200 KB of flash news repeated stays inside them."""
-    page = (engine_module.Path(__file__).resolve().parents[2] / "fixtures" / "2025-07-02-news-page-zh.txt").read_text(
+    page = (Path(__file__).resolve().parents[2] / "fixtures" / "2025-07-02-news-page-zh.txt").read_text(
         encoding="utf-8"
     )
     trace = engine.trace(page * 25)

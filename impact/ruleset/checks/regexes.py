@@ -10,6 +10,12 @@ from impact.ruleset.index import RuleIndex
 from impact.ruleset.regexes import RegexError, compile_regex
 
 
+def as_written(pattern: str) -> str:
+    """A regex quoted as it stands in the rule file: one backslash stays one (``repr`` doubles it)."""
+    quote = '"' if "'" in pattern and '"' not in pattern else "'"
+    return f"{quote}{pattern}{quote}"
+
+
 class RegexCompiles(Check):
     code = "E304"
     bad = "regex: ['(?<=tariff)s']"
@@ -20,7 +26,7 @@ class RegexCompiles(Check):
             try:
                 compile_regex(pattern)
             except RegexError as exc:
-                yield self.problem(where, f"regex {pattern!r} does not compile in RE2: {exc}")
+                yield self.problem(where, f"regex {as_written(pattern)} does not compile in RE2: {exc}")
 
 
 _SAMPLE = "".join(map(chr, (*range(0x20, 0x250), *range(0x3000, 0x3040), *range(0x4E00, 0x4E80), *range(0xFF00, 0xFF60))))
@@ -118,6 +124,6 @@ class RegexBacktracking(Check):
             if nested_quantifier(pattern):
                 yield self.problem(
                     where,
-                    f"regex {pattern!r} nests a quantifier inside a repeated group; RE2 runs it in linear time "
+                    f"regex {as_written(pattern)} nests a quantifier inside a repeated group; RE2 runs it in linear time "
                     "here, but it backtracks catastrophically in Python re or PCRE and is ambiguous: simplify it",
                 )
