@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from impact.ruleset.collection import RuleSet, check_ruleset, default_rules_path, rule_files
+from impact.ruleset.collection import RulePath, RuleSet, check_ruleset, rule_files, rule_stack
 from impact.engine import Engine
 from impact.errors import Problem
 from impact.ruleset.problems import problem as catalogued
@@ -76,10 +76,10 @@ def _has_definitions(data: bytes) -> bool:
     return False
 
 
-def _fingerprint(root: Path) -> dict[str, tuple[int, int, bytes, bool]]:
-    """Per rule file: (mtime, size, SHA-256 of the bytes, whether it holds definitions)."""
+def _fingerprint(roots: list[Path]) -> dict[str, tuple[int, int, bytes, bool]]:
+    """Per rule file of every folder: (mtime, size, SHA-256 of the bytes, whether it holds definitions)."""
     out = {}
-    for f in rule_files(root) if root.exists() else []:
+    for f in [f for root in roots if root.exists() for f in rule_files(root)]:
         try:
             st = f.stat()
             data = f.read_bytes()
@@ -98,7 +98,7 @@ class ReloadingEngine:
 
     def __init__(
         self,
-        path: str | Path | None = None,
+        path: RulePath = None,
         *,
         interval: float | None = None,
         on_reload: Callable[[ReloadResult], None] | None = None,
@@ -106,14 +106,17 @@ class ReloadingEngine:
         max_drop: float = 0.5,
     ):
         """``settle``: seconds a change must stay unchanged before ``check()`` loads it;
-        ``max_drop``: the share of a file's rules a reload may drop before it is held."""
-        self._root = Path(path) if path is not None else default_rules_path()
-        self._fingerprint = _fingerprint(self._root)
+        ``max_drop``: the share of a file's rules a reload may drop before it is held.
+        ``path`` may be a stack of folders (``["bundled", "my_rules/"]``): every folder is followed."""
+        self._path = path
+        self._roots = rule_stack(path)
+        self._root = self._roots[-1]  # the top folder: the one a user edits
+        self._fingerprint = _fingerprint(self._roots)
         self._accepted = self._fingerprint  # the files as the set in use was read from them
         self._pending: tuple[dict, float] | None = None  # a change seen, waiting to settle
         self._settle = settle
         self._max_drop = max_drop
-        self._engine = Engine.from_path(self._root)  # the first set must load: RuleError otherwise
+        self._engine = Engine.from_path(self._path)  # the first set must load: RuleError otherwise
         self._reload_lock = threading.Lock()
         self._on_reload = on_reload
         self._stop = threading.Event()
@@ -165,9 +168,9 @@ class ReloadingEngine:
         """Load, validate and compile the folder now; swap it in only if all of that worked and,
         unless ``force``, it does not look half written (a file emptied or most of its rules gone)."""
         with self._reload_lock:
-            fingerprint = _fingerprint(self._root)
+            fingerprint = _fingerprint(self._roots)
             current = self._engine
-            ruleset, problems = check_ruleset(self._root)
+            ruleset, problems = check_ruleset(self._path)
             held = "" if ruleset is None or force else self._held(current.ruleset, ruleset, fingerprint)
             if ruleset is None:
                 result = ReloadResult(False, False, current.ruleset_hash, tuple(problems))
@@ -206,7 +209,7 @@ class ReloadingEngine:
         """Reload if a rule file was added, removed or modified since the last reload and has
         stayed as it is for ``settle`` seconds, over two checks at least; None if nothing was
         reloaded (no change, or one still settling)."""
-        fingerprint = _fingerprint(self._root)
+        fingerprint = _fingerprint(self._roots)
         if fingerprint == self._fingerprint:
             self._pending = None
             return None

@@ -327,3 +327,23 @@ def test_a_real_server_answers_and_follows_edits_on_disk(server):
                 break
         assert time.monotonic() < deadline, "the edit on disk was not picked up"
         time.sleep(0.2)
+
+
+def test_a_stack_serves_the_bundled_pack_and_edits_only_the_top_folder(tmp_path):
+    from tests.test_layers import OIL
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "oil.yaml").write_text(OIL, encoding="utf-8")
+    with TestClient(create_app(["bundled", mine], reload_interval=None)) as client:
+        assert client.get("/v1/files").json() == {"files": ["oil.yaml"], "editable": True}
+        assert client.get("/v1/files/geopolitics.yaml").status_code == 404  # a bundled file is not the top's
+        rules = client.get("/v1/rules").json()
+        assert {"crude_oil", "gold"} <= set(rules["assets"])
+        report = client.post("/v1/evaluate", json={"text": "OPEC+ agreed an output cut; gold slipped 1%."}).json()
+        assert {s["asset"]: s["direction"] for s in report["signals"]} == {"crude_oil": "bullish", "gold": "bearish"}
+        edited = OIL.replace("direction: bullish, strength: 0.6", "direction: bearish, strength: 0.6")
+        saved = client.put("/v1/files/oil.yaml", json={"content": edited}).json()
+        assert saved["reload"]["ok"] and saved["reload"]["changed"]
+        report = client.post("/v1/evaluate", json={"text": "OPEC+ agreed an output cut."}).json()
+        assert report["signals"][0]["direction"] == "bearish"

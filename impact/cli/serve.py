@@ -23,8 +23,9 @@ def _loopback(host: str) -> bool:
 
 @handle_errors
 def serve(
-    rules: Optional[str] = typer.Option(
-        None, "--rules", "-r", help="rule folder to serve and edit (default: the bundled pack, read-only)"),
+    rules: Optional[list[str]] = typer.Option(
+        None, "--rules", "-r", metavar="DIR", help="rule folder to serve and edit; repeat to stack folders on 'bundled', "
+                                    "bottom first (default: the bundled pack, read-only)"),
     host: str = typer.Option("127.0.0.1", "--host", help="address to bind; other than loopback needs --token"),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="port to bind (0: any free port)"),
     token: Optional[str] = typer.Option(
@@ -49,7 +50,7 @@ def serve(
     from impact.serve import create_app
 
     allowed = None if not _loopback(host) else ("localhost", "127.0.0.1", "[::1]", "::1")
-    app = create_app(rules, token=token, reload_interval=reload_interval or None, allowed_hosts=allowed)
+    app = create_app(rules or None, token=token, reload_interval=reload_interval or None, allowed_hosts=allowed)
     typer.echo(f"impact serve: http://{host if ':' not in host else f'[{host}]'}:{port}/ "
                f"(rule set {app.state.engine.ruleset_hash}; API docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, timeout_graceful_shutdown=5)

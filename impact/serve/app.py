@@ -36,7 +36,7 @@ from impact.io.records import read_jsonl
 from impact.io.results import evaluated_lines
 from impact.pipeline.document import DocumentFailure, attempt
 from impact.reload import ReloadingEngine
-from impact.ruleset.collection import default_rules_path, rule_files
+from impact.ruleset.collection import RulePath, default_rules_path, rule_files, rule_stack
 from impact.serve.openapi import DOCS_PAGE, openapi_schema
 from impact.serve.samples import sample_names, sample_text
 
@@ -48,9 +48,10 @@ TOKEN_COOKIE = "impact_token"
 
 @dataclass(frozen=True)
 class Settings:
-    """What one server runs with. ``rules``: the rule folder (None: the bundled pack, read-only)."""
+    """What one server runs with. ``rules``: the rule folder, or a stack of them bottom first
+    (``["bundled", "my_rules/"]``; None: the bundled pack, read-only). The editor edits the top one."""
 
-    rules: str | Path | None = None
+    rules: RulePath = None
     token: str | None = None
     max_document_bytes: int = 2 * 1024 * 1024  # one JSON document (text and fields)
     max_batch_bytes: int = 32 * 1024 * 1024  # one JSONL batch body
@@ -61,12 +62,13 @@ class Settings:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def create_app(rules: str | Path | None = None, **options: Any) -> Starlette:
-    """The ASGI application for a rule folder; keyword options are :class:`Settings` fields."""
+def create_app(rules: RulePath = None, **options: Any) -> Starlette:
+    """The ASGI application for a rule folder (or a stack); keyword options are :class:`Settings` fields."""
     settings = Settings(rules=rules, **options)
-    root = Path(settings.rules) if settings.rules is not None else default_rules_path()
-    editable = settings.editable if settings.editable is not None else settings.rules is not None
-    engine = ReloadingEngine(root, interval=settings.reload_interval)
+    root = rule_stack(settings.rules)[-1]  # the folder the editor reads and writes
+    bundled = root.resolve() == default_rules_path().resolve()
+    editable = settings.editable if settings.editable is not None else not bundled
+    engine = ReloadingEngine(settings.rules, interval=settings.reload_interval)
     api = _Api(engine, root.resolve(), settings, editable)
 
     routes = [
