@@ -29,6 +29,8 @@ def evaluate_records(engine: Any, records: Iterable[Record]) -> Iterator[dict[st
                   "ruleset": out["ruleset"], "signals": out["signals"]}
         if out["undecided"]:  # assets with evidence but no call, not signals (see Report.undecided)
             result["undecided"] = out["undecided"]
+        if out.get("truncated"):  # evidence left out of the lists (impact.pipeline.resolve.cap_evidence)
+            result["truncated"], result["evidence_omitted"] = True, out["evidence_omitted"]
         if rec.source is not None:
             result["source"] = rec.source
         yield result
