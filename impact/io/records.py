@@ -10,6 +10,7 @@ import csv
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal
@@ -254,6 +255,9 @@ class CsvTable:
                 if fields:
                     if _ESCAPED.search("".join(fields)):
                         raise InputError(f"{self.path}: invalid UTF-8 in the header row")
+                    twice = sorted(f for f, k in Counter(fields).items() if k > 1)
+                    if twice:  # a row would keep the last of them silently
+                        raise InputError(f"{self.path}: the header names {', '.join(map(repr, twice))} more than once")
                     return fields
         except csv.Error as exc:
             raise InputError(f"{self.path}:{self._lines.row_start()}: cannot read the header: {exc}") from None

@@ -72,6 +72,8 @@ def flat_row(result: dict[str, Any], assets: list[str]) -> dict[str, Any]:
     id-less record's line number), and a CSV or Parquet column holds one type.
     """
     rid = result.get("id")
+    if isinstance(rid, (list, dict)):  # an id that is a JSON array or object: as JSON, not Python's repr
+        rid = json.dumps(rid, ensure_ascii=False)
     row: dict[str, Any] = {"id": None if rid is None else str(rid), "published_at": result.get("published_at"),
                            "error": result.get("error")}
     signals = {s["asset"]: s for s in result.get("signals", [])}
