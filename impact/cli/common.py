@@ -34,7 +34,10 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     """``error: message`` on stderr; the message is shown as it is (file names may hold ``[x]``)."""
     from rich.markup import escape
 
-    stderr().print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
+    from impact.errors import printable
+
+    # control characters of a file name are escaped: printed raw, they could rewrite the terminal
+    stderr().print(f"[bold red]error:[/] {escape(printable(message, keep=chr(10) + chr(9)))}", markup=True, soft_wrap=True)
     return typer.Exit(code)
 
 
