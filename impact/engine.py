@@ -17,7 +17,7 @@ from impact.pipeline.document import DocumentFailure, attempt, parse_published
 from impact.pipeline.facts import Fact, NearMiss
 from impact.pipeline.inference import MODES as INFERENCE_MODES
 from impact.report import REPORT_SCHEMA, DocumentInfo, Evidence, Release, Report, Signal, Span, Undecided
-from impact.pipeline.resolve import Net, Vote, resolve, weigh
+from impact.pipeline.resolve import Net, Vote, cap_evidence, resolve, weigh
 from impact.ruleset.modifiers import vote_modifiers
 from impact.ruleset.schema import Rule
 from impact.pipeline.text import OffsetMap, Sentence, detect_language, digest_items, normalise, segment
@@ -27,7 +27,13 @@ if TYPE_CHECKING:
 
     from impact.ruleset.collection import RulePath
 
-MAX_CHARS = 50_000_000
+# Characters per document, from what one document may cost: the stages before the work budget
+# (normalise, segment, match) hold up to about 95 bytes per character (text of two-character
+# sentences, the worst shape measured; ordinary news about 25), the work budget below bounds the
+# facts and votes (about 100 MB at MAX_FACTS) and the cited evidence is capped
+# (impact.pipeline.resolve.cap_evidence): at most about 2 GB for one document, and a 20 MB page
+# of news fits.
+MAX_CHARS = 20_000_000
 # The work budget of one document: every stage is linear (or n log n) in these counts, and a
 # document past either is refused with BudgetError (an error record in a batch), never a stalled
 # batch. News runs at 50-80 term hits and 2-10 facts per 1,000 characters, so a document of
@@ -238,6 +244,7 @@ class Engine:
 
         if facts:  # no fact, no rule can fire: durable_rules is not called at all
             seen: dict[tuple[int, int, str], int] = {}
+            shared: dict[tuple, str] = {}  # one explanation string per distinct text (repeated sentences)
             rules, weights = parts.rules, parts.weights
 
             def on_fire(rule_index: int, fact_ids: list[int]) -> None:
@@ -245,7 +252,7 @@ class Engine:
                 chosen = [facts[i] for i in fact_ids]
                 if trace:
                     fired.append((rule.id, fact_ids))
-                for vote in _votes(rule, rule_index, chosen, text, original, weights[rule_index], item_of):
+                for vote in _votes(rule, rule_index, chosen, text, original, weights[rule_index], item_of, shared):
                     key = (rule_index, vote.sentence, vote.asset)
                     at = seen.get(key)
                     if at is None:
@@ -263,6 +270,7 @@ class Engine:
         if clock:
             clock.lap("releases")
         nets = resolve(votes) if votes else []
+        omitted = cap_evidence(nets)  # the evidence cited is bounded; the nets were computed over every vote
         if clock:
             clock.lap("resolve")
         # every value below is checked already (validated rules, the resolver's arithmetic)
@@ -282,11 +290,14 @@ class Engine:
                     score=net.score,
                     votes=net.votes,
                     evidence=_evidence(net, parts, sentences, text, original),
+                    evidence_omitted=_omitted(net, parts),
                 )
                 for net in nets
                 if net.direction is None
             ],
             ruleset=self._ruleset.hash,
+            truncated=omitted > 0,
+            evidence_omitted=omitted,
         )
         if clock:
             clock.lap("report")
@@ -365,6 +376,7 @@ def _votes(
     original: Callable[[int, int], tuple[int, int]],
     weights: list[dict[tuple[str, ...], tuple[float, tuple[tuple[str, float], ...]]]],
     item_of: Callable[[int], int] | None = None,
+    shared: dict[tuple, str] | None = None,
 ) -> Iterator[Vote]:
     anchor = facts[0] if len(facts) == 1 else max(facts, key=lambda f: f.trigger)
     modifiers = vote_modifiers(anchor.modifiers, anchor.contrast)
@@ -386,9 +398,14 @@ def _votes(
         else:
             targets = [view.asset]
         for asset in targets:
-            explanation = rule.explain.format(
-                asset=asset, direction=view.direction, trigger=trigger_text, event=anchor.event, events=", ".join(events)
-            )
+            key = (rule_index, asset, view.direction, trigger_text, anchor.event, events)
+            explanation = shared.get(key) if shared is not None else None
+            if explanation is None:
+                explanation = rule.explain.format(
+                    asset=asset, direction=view.direction, trigger=trigger_text, event=anchor.event, events=", ".join(events)
+                )
+                if shared is not None:
+                    shared[key] = explanation
             yield Vote(
                 asset=asset,
                 direction=view.direction,
@@ -411,7 +428,15 @@ def _signal(
     net: Net, parts: Compiled, sentences: list[Sentence], text: str, original: Callable[[int, int], tuple[int, int]]
 ) -> Signal:
     evidence = _evidence(net, parts, sentences, text, original)
-    return Signal.from_checked(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence)
+    return Signal.from_checked(asset=net.asset, direction=net.direction, score=net.score, votes=net.votes, evidence=evidence,
+                               evidence_omitted=_omitted(net, parts))
+
+
+def _omitted(net: Net, parts: Compiled) -> dict[str, int] | None:
+    """The votes of ``net`` its evidence does not cite (``cap_evidence``), by rule id."""
+    if net.omitted is None:
+        return None
+    return {parts.rules[i].id: n for i, n in net.omitted.items()}
 
 
 def _evidence(

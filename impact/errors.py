@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# control characters (C0, DEL, C1) and bidi controls: a file name holding them could move the
+# cursor, clear the screen or reorder what a terminal shows
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with control and bidi characters escaped (``\\x1b``, ``\\u202e``), but those in ``keep``."""
+    def escape(m: re.Match) -> str:
+        c = m.group()
+        if c in keep:
+            return c
+        return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+    return _UNSAFE.sub(escape, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +33,7 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+        return f"{printable(self.path)}:{self.line}:{self.col}: {self.code} {printable(self.message, keep=chr(10))}"
 
     def to_dict(self) -> dict[str, object]:
         return {

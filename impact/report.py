@@ -110,6 +110,16 @@ class Signal(_Out):
     score: float = Field(ge=-1.0, le=1.0)
     votes: dict[str, float] = Field(description="summed counted weights per direction")
     evidence: list[Evidence]
+    evidence_omitted: dict[str, int] | None = Field(
+        None, description="votes not cited in evidence, by rule (a report cites a bounded number; they still count)"
+    )
+
+    @model_serializer(mode="wrap")
+    def _omitted_when_any(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if out.get("evidence_omitted", 0) is None:
+            del out["evidence_omitted"]
+        return out
 
 
 class Undecided(_Out):
@@ -121,6 +131,16 @@ class Undecided(_Out):
     score: float = Field(ge=-1.0, le=1.0, description="the lean of the votes, for information")
     votes: dict[str, float] = Field(description="summed counted weights per direction")
     evidence: list[Evidence]
+    evidence_omitted: dict[str, int] | None = Field(
+        None, description="votes not cited in evidence, by rule (a report cites a bounded number; they still count)"
+    )
+
+    @model_serializer(mode="wrap")
+    def _omitted_when_any(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if out.get("evidence_omitted", 0) is None:
+            del out["evidence_omitted"]
+        return out
 
 
 class DocumentInfo(_Out):
@@ -138,6 +158,16 @@ class Report(_Out):
         default_factory=list, description="assets with evidence but no call (not signals), each with the reason"
     )
     ruleset: str = Field(description="hash of the rule files the report was produced with")
+    truncated: bool = Field(False, description="true when evidence was left out (see evidence_omitted)")
+    evidence_omitted: int = Field(0, description="votes not cited in any evidence list; they still count")
+
+    @model_serializer(mode="wrap")
+    def _truncation_when_any(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # a report that cites every vote says nothing about truncation
+        out = handler(self)
+        if not out.get("truncated", True):
+            del out["truncated"], out["evidence_omitted"]
+        return out
 
     def with_evidence(self) -> list[Signal | Undecided]:
         """The signals, then the undecided assets: every asset the report cites evidence for."""

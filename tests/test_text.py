@@ -71,9 +71,12 @@ def _normalise_by_definition(text: str) -> str:
     """normalise()'s output spelt out character by character: NFKC + lower case per character,
     except a character with the combining marks after it, NFKC + lower case as one cluster;
     any white space a space, CJK line wraps dropped, the newlines that bound a blank line kept, and
-    a run of white space with neither a blank line nor a wrap in it one space."""
+    a run of white space with neither a blank line nor a wrap in it one space; an invisible
+    character (zero-width space, soft hyphen, ...) outside such a cluster dropped."""
     import re
     import unicodedata
+
+    from impact.pipeline.text import INVISIBLE
 
     clusters = {m.start(): m.end() for m in re.finditer(f"[^\\s{MARKS}][{MARKS}]+", text)}
 
@@ -92,7 +95,7 @@ def _normalise_by_definition(text: str) -> str:
             out.append(unicodedata.normalize("NFKC", text[i:clusters[i]]).lower())
             i = clusters[i]
             continue
-        if i not in dropped:
+        if i not in dropped and ch not in INVISIBLE:  # zero-width characters and soft hyphens: folded away
             if ch.isspace():
                 out.append("\n" if i in kept else " ")
             else:
@@ -105,7 +108,7 @@ WRAP = r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\r?\n[ \t]*(?=[\u34
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from("金价涨，。：Ａa Bİﬁ㍿½\n\r\t\f\u3000\xa0\u2028") | st.characters(codec="utf-8"), max_size=80))
+@given(st.text(alphabet=st.sampled_from("金价涨，。：Ａa Bİﬁ㍿½\n\r\t\f\u3000\xa0\u2028\u200b\xad\ufeff") | st.characters(codec="utf-8"), max_size=80))
 def test_normalised_text_follows_its_definition(text):
     norm, offsets = normalise(text)
     assert norm == _normalise_by_definition(text)

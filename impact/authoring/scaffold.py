@@ -13,6 +13,7 @@ is written next to the rule files (``rules.schema.json``) if the folder has none
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ def new_rule(
     Without ``asset`` the view is on the asset the id names (metals.tin_strike: tin), else gold;
     without ``direction`` it is the id's last part when that is one (copper.strike.bearish), else bullish.
     """
-    if not re.match(ID_PATTERN, rule_id):
+    if not re.fullmatch(ID_PATTERN, rule_id):  # fullmatch: "$" alone lets a trailing newline through
         raise ScaffoldError(f"rule id {rule_id!r} must be dotted lower case, e.g. copper.strike.bullish")
     if direction is None:
         last = rule_id.split(".")[-1]
@@ -131,6 +132,13 @@ def new_rule(
         raise
 
 
+def _not_a_link(path: Path) -> None:
+    """Refuse to write through a symbolic link the folder holds (a dangling one would be followed
+    out of the folder, to wherever it points)."""
+    if path.is_symlink():
+        raise ScaffoldError(f"{path} is a symbolic link (to {os.readlink(path)}); the scaffold writes only files of its own")
+
+
 def _write(
     rule_id: str, root: Path, created: list[Path], event: str | None, asset: str | None, direction: str, basis: str
 ) -> Scaffolded:
@@ -139,6 +147,7 @@ def _write(
         for name in ("assets.yaml", "modifiers.yaml"):
             source = default_rules_path() / name
             if source.is_file():
+                _not_a_link(root / name)
                 shutil.copyfile(source, root / name)
                 created.append(root / name)
     if not root.is_dir():
@@ -146,6 +155,7 @@ def _write(
     target = root / f"{rule_id}.yaml"
     if target.exists():
         raise ScaffoldError(f"{target} already exists")
+    _not_a_link(target)
 
     ruleset, problems = check_ruleset(root)
     if ruleset is None:
@@ -172,6 +182,7 @@ def _write(
 
     schema = root / SCHEMA_FILE
     if not schema.exists():
+        _not_a_link(schema)
         schema.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         created.append(schema)
     header = (

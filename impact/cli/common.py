@@ -46,7 +46,10 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     """``error: message`` on stderr; the message is shown as it is (file names may hold ``[x]``)."""
     from rich.markup import escape
 
-    stderr().print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
+    from impact.errors import printable
+
+    # control characters of a file name are escaped: printed raw, they could rewrite the terminal
+    stderr().print(f"[bold red]error:[/] {escape(printable(message, keep=chr(10) + chr(9)))}", markup=True, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -225,13 +228,39 @@ def replacing_output(path: str, binary: bool = False) -> Iterator[Any]:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
     handle = os.fdopen(fd, mode, **kwargs)
     try:
-        yield handle
-        handle.close()
-        os.replace(partial, target)
+        with _stop_signals_exit():
+            yield handle
+            handle.close()
+            os.replace(partial, target)
     finally:
         handle.close()
         if os.path.exists(partial):
             os.remove(partial)
+
+
+@contextmanager
+def _stop_signals_exit() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the process through SystemExit(128 + signal) while an output is
+    written, so that the partial file is removed on the way out (the default action ends the
+    process at once and left it behind). Handlers set by the program are kept; only the main
+    thread can set them."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    replaced = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            sig = getattr(signal, name, None)
+            if sig is not None and signal.getsignal(sig) == signal.SIG_DFL:
+                replaced[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, previous in replaced.items():
+            signal.signal(sig, previous)
 
 
 def check_writable(path: str) -> None:

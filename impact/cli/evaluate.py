@@ -64,7 +64,7 @@ def evaluate(
     (error records never do) and says on stderr how many and which.
     """
     from impact.io.records import read_records
-    from impact.io.results import evaluated_lines, flat_row
+    from impact.io.results import CsvRows, ParquetRows, evaluated_lines, flat_row
     from impact.engine import Engine
     from impact.errors import InputError
 
@@ -83,14 +83,12 @@ def evaluate(
     # cyclic collector's passes; this process has nothing else to collect among them
     gc.freeze()
     fmt = None if input_format is InFormat.auto else input_format.value
-    flat = format is not OutFormat.jsonl
     if output:
         if input != "-" and os.path.exists(input) and os.path.exists(output) and os.path.samefile(input, output):
             raise InputError(f"--output {output} is the input file; write the results elsewhere")
         check_writable(output)  # fail before the work, not after
     n = errors = 0
     hit_ids: list[str] = []
-    rows = []
 
     def hits_so_far() -> Optional[str]:
         return f"{len(hit_ids)} of the first {n} records, before the output was closed" if hit_ids else None
@@ -99,9 +97,15 @@ def evaluate(
     # was written before it did; without a hit that is a quiet exit 0 (impact.cli.common)
     with closed_pipe_keeps_hits(hits_so_far):
         # the results go to a file beside the output, moved over it when the run succeeds: a
-        # failed run leaves an existing output as it was
-        with replacing_output(output, binary=True) if output and not flat else nullcontext() as out:
+        # failed run leaves an existing output as it was. Every format is written as the records
+        # come (CSV a row at a time, Parquet a bounded row group at a time): flat memory
+        with replacing_output(output, binary=True) if output else nullcontext() as out:
             write = out.write if out is not None else write_out
+            rows = None
+            if format is OutFormat.csv:
+                rows = CsvRows(write, engine.assets)
+            elif format is OutFormat.parquet:
+                rows = ParquetRows(out, engine.assets)
             records = records_in_zone(read_records(input, fmt), zone,  # type: ignore[arg-type]
                                       lambda rec: stderr().print(naive_warning_line(rec), markup=False, soft_wrap=True))
             for result, line in evaluated_lines(engine, _progress(records, quiet)):
@@ -109,22 +113,12 @@ def evaluate(
                 errors += "error" in result
                 if failing and "error" not in result and failing.hits((s["asset"], s["direction"]) for s in result["signals"]):
                     hit_ids.append(str(result["id"]))
-                if flat:
-                    rows.append(flat_row(result, engine.assets))
+                if rows is not None:
+                    rows.write(flat_row(result, engine.assets))
                 else:
                     write(line)
-        if flat:
-            import pandas as pd
-
-            from impact.io.results import flat_columns
-
-            # the columns even without a row: an empty batch is still a results file others can read
-            frame = pd.DataFrame(rows, columns=flat_columns(engine.assets))
-            if not output:
-                write_out(frame.to_csv(index=False))
-            else:
-                with replacing_output(output, binary=format is OutFormat.parquet) as handle:
-                    (frame.to_csv if format is OutFormat.csv else frame.to_parquet)(handle, index=False)
+            if rows is not None:
+                rows.close()
     stderr().print(f"{plural(n, 'record')}, {plural(errors, 'error')}", style="dim")
     if hit_ids:
         shown = ", ".join(hit_ids[:5]) + (", ..." if len(hit_ids) > 5 else "")

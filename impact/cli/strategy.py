@@ -115,6 +115,17 @@ def _bases(values: Optional[list[str]]) -> Optional[list[str]]:
     return values
 
 
+def _not_the_input(output: str, *inputs: str) -> None:
+    """Refuse an --output that is one of the command's input files (it would be replaced)."""
+    import os
+
+    from impact.errors import InputError
+
+    for path in inputs:
+        if path != "-" and os.path.exists(path) and os.path.exists(output) and os.path.samefile(path, output):
+            raise InputError(f"--output {output} is the input file {path}; write the results elsewhere")
+
+
 def _output_format(format: TableFormat, output: Optional[str]) -> TableFormat:
     """The format to write: a table is for the terminal, so with --output the file's suffix
     (.json, .csv) decides unless --format says json or csv."""
@@ -276,6 +287,7 @@ def study(
     steps = _horizons(horizons)
     format = _output_format(format, output)
     if output:
+        _not_the_input(output, input, prices)
         check_writable(output)
     engine = Engine.from_path(rules)
     asset = canonical_asset(asset, engine.ruleset)
@@ -345,6 +357,7 @@ def aggregate(
 
     format = _output_format(format, output)
     if output:
+        _not_the_input(output, input)
         check_writable(output)
     engine = Engine.from_path(rules)
     wanted = [canonical_asset(a, engine.ruleset) for a in asset] if asset else None

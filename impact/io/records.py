@@ -10,6 +10,7 @@ import csv
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Literal
@@ -256,6 +257,9 @@ class CsvTable:
                 if fields:
                     if _ESCAPED.search("".join(fields)):
                         raise InputError(f"{self.path}: invalid UTF-8 in the header row")
+                    twice = sorted(f for f, k in Counter(fields).items() if k > 1)
+                    if twice:  # a row would keep the last of them silently
+                        raise InputError(f"{self.path}: the header names {', '.join(map(repr, twice))} more than once")
                     return fields
         except csv.Error as exc:
             raise InputError(f"{self.path}:{self._lines.row_start()}: cannot read the header: {exc}") from None
@@ -326,21 +330,40 @@ def read_csv(path: str) -> Iterator[Record]:
 # -- Parquet -------------------------------------------------------------------------------------
 
 
-def read_parquet(path: str) -> Iterator[Record]:
-    import pandas as pd
+# rows read from a Parquet file at a time: what the reader holds of it, whatever its size
+PARQUET_BATCH_ROWS = 256
 
+
+def read_parquet(path: str) -> Iterator[Record]:
+    """The rows of a Parquet file, read a batch of rows at a time (``ParquetFile.iter_batches``)."""
     from impact.extras import require
 
     require("parquet", f"reading {path} as Parquet")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pandas/pyarrow raise many kinds for unreadable files
+        table = pq.ParquetFile(path)
+        names = table.schema_arrow.names
+    except Exception as exc:  # pyarrow raises many kinds for unreadable files
         raise InputError(f"{path}: cannot read as parquet: {exc}") from None
-    if "text" not in frame.columns:
-        raise InputError(f"{path}: no 'text' column (columns: {', '.join(map(str, frame.columns))})")
-    for n, row in enumerate(frame.to_dict("records"), start=1):
-        yield _from_mapping(n, row)
+    if "text" not in names:
+        raise InputError(f"{path}: no 'text' column (columns: {', '.join(map(str, names))})")
+    n = 0
+    with table:
+        batches = table.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+        while True:
+            try:
+                batch = next(batches, None)
+                if batch is None:
+                    return
+                # through a table, so that pandas' metadata (a stored index) is read as pandas wrote it
+                rows = pa.Table.from_batches([batch]).to_pandas().to_dict("records")
+            except Exception as exc:
+                raise InputError(f"{path}: cannot read as parquet after row {n}: {exc}") from None
+            for row in rows:
+                n += 1
+                yield _from_mapping(n, row)
 
 
 def read_records(path: str, fmt: InputFormat | None = None) -> Iterator[Record]:

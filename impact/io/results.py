@@ -7,7 +7,7 @@ Every input record comes out as exactly one result or one error record, in input
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from impact.errors import InputError
 from impact.pipeline.document import DocumentFailure, attempt
@@ -29,6 +29,8 @@ def evaluate_records(engine: Any, records: Iterable[Record]) -> Iterator[dict[st
                   "ruleset": out["ruleset"], "signals": out["signals"]}
         if out["undecided"]:  # assets with evidence but no call, not signals (see Report.undecided)
             result["undecided"] = out["undecided"]
+        if out.get("truncated"):  # evidence left out of the lists (impact.pipeline.resolve.cap_evidence)
+            result["truncated"], result["evidence_omitted"] = True, out["evidence_omitted"]
         if rec.source is not None:
             result["source"] = rec.source
         yield result
@@ -70,6 +72,8 @@ def flat_row(result: dict[str, Any], assets: list[str]) -> dict[str, Any]:
     id-less record's line number), and a CSV or Parquet column holds one type.
     """
     rid = result.get("id")
+    if isinstance(rid, (list, dict)):  # an id that is a JSON array or object: as JSON, not Python's repr
+        rid = json.dumps(rid, ensure_ascii=False)
     row: dict[str, Any] = {"id": None if rid is None else str(rid), "published_at": result.get("published_at"),
                            "error": result.get("error")}
     signals = {s["asset"]: s for s in result.get("signals", [])}
@@ -83,6 +87,79 @@ def flat_row(result: dict[str, Any], assets: list[str]) -> dict[str, Any]:
     # as one without evidence
     row["undecided"] = json.dumps(result.get("undecided", []), ensure_ascii=False) if ok else None
     return row
+
+
+# -- writing flat rows as they come -------------------------------------------------------------
+
+# A Parquet row group holds at most this many rows, or the rows whose signals and undecided JSON
+# pass this many characters (a row's evidence is bounded: impact.pipeline.resolve.cap_evidence):
+# what ``impact evaluate`` holds of a batch is one row group, whatever the batch's size.
+ROW_GROUP_ROWS = 1_000
+ROW_GROUP_CHARS = 8_000_000
+
+
+class CsvRows:
+    """Rows of :func:`flat_row` as CSV lines (the header first), each handed to ``write`` as UTF-8
+    as soon as it is made; the layout pandas' ``to_csv`` wrote (None as an empty field). The
+    header waits for the first row or the close: input that cannot be read writes nothing."""
+
+    def __init__(self, write: Callable[[bytes], Any], assets: list[str]):
+        import csv
+        import io
+
+        self._write, self._text = write, io.StringIO()
+        self._csv = csv.writer(self._text, lineterminator="\n")
+        self._header: list[str] | None = flat_columns(assets)
+
+    def _emit(self, fields: list[Any]) -> None:
+        if self._header is not None:
+            self._csv.writerow(self._header)
+            self._header = None
+        self._csv.writerow(fields)
+        self._write(self._text.getvalue().encode("utf-8"))
+        self._text.seek(0)
+        self._text.truncate()
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._emit(["" if v is None else v for v in row.values()])
+
+    def close(self) -> None:
+        if self._header is not None:  # an empty batch: still a results file others can read
+            self._csv.writerow(self._header)
+            self._write(self._text.getvalue().encode("utf-8"))
+            self._header = None
+
+
+class ParquetRows:
+    """Rows of :func:`flat_row` written to ``handle`` (a binary file) in row groups of bounded
+    size (ROW_GROUP_ROWS, ROW_GROUP_CHARS). Every column has one type whatever the batch holds:
+    text (large_string) and the scores as doubles, null where absent."""
+
+    def __init__(self, handle: Any, assets: list[str]):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        scores = {f"{a}_score" for a in assets}
+        self._schema = pa.schema([(c, pa.float64() if c in scores else pa.large_string()) for c in flat_columns(assets)])
+        self._table = pa.Table.from_pylist
+        self._writer = pq.ParquetWriter(handle, self._schema)
+        self._rows: list[dict[str, Any]] = []
+        self._chars = 0
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._rows.append(row)
+        self._chars += len(row.get("signals") or "") + len(row.get("undecided") or "")
+        if len(self._rows) >= ROW_GROUP_ROWS or self._chars >= ROW_GROUP_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._writer.write_table(self._table(self._rows, schema=self._schema))
+            self._rows, self._chars = [], 0
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
 
 
 # -- reading what `impact evaluate` wrote ----------------------------------------------------------

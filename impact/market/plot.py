@@ -144,8 +144,10 @@ def timeline(
                      family="monospace")
         fig.text(0.125, 0.045, "Strongest signals (marker number, session, view, score, top rule):", fontsize=8,
                  color="#555555", va="top", ha="left")
-    fig.savefig(out, dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    try:
+        _save_atomically(fig, Path(out), dpi)
+    finally:
+        plt.close(fig)
     return f"{len(px)} sessions, {len(mine)} signals, {len(strongest)} marked"
 
 
@@ -169,3 +171,29 @@ def _strongest(mine: "pd.DataFrame", top: int, gap: int) -> "pd.DataFrame":
                 taken.append(int(session))
                 n += 1
     return ranked.loc[chosen] if chosen else ranked.iloc[:0]
+
+
+def _save_atomically(fig, out: Path, dpi: int) -> None:
+    """The chart written beside ``out`` and moved over it when complete: a failed or stopped run
+    leaves an existing file as it was and no partial file behind. The format is the suffix's."""
+    import os
+    import tempfile
+
+    from matplotlib import rcParams
+
+    fmt = out.suffix.lstrip(".").lower() or rcParams["savefig.format"]
+    target = Path(os.path.realpath(out)) if out.is_symlink() else out
+    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            fig.savefig(handle, format=fmt, dpi=dpi, bbox_inches="tight")
+        if target.exists():
+            os.chmod(partial, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(partial, 0o666 & ~umask)
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)

@@ -251,5 +251,8 @@ def align_sessions(
     pos = np.searchsorted(closes_ns, when_ns, side="right")
     ok = when.notna().to_numpy() & (pos < len(closes_ns))
     stale = pd.Timedelta(max_stale).value
-    ok[ok] &= (closes_ns[pos[ok]] - when_ns[ok]) <= stale
+    # the close is after the time: a negative difference wrapped round int64 (more than 292
+    # years apart, a record dated 1700) and is far past any max_stale
+    gap = closes_ns[pos[ok]] - when_ns[ok]
+    ok[ok] &= (gap >= 0) & (gap <= stale)
     return pd.Series(np.where(ok, pos, -1), index=published.index, dtype="int64")

@@ -54,11 +54,13 @@ def net_view_at(signals: "pd.DataFrame", asset: str, times: "pd.DatetimeIndex | 
         raise ValueError(f"half_life must be positive, not {half_life!r}")
     times = pd.DatetimeIndex(pd.to_datetime(times, utc=True)).astype("datetime64[ns, UTC]")
     mine = _signals_of(signals, asset)
-    t_i = mine["published_at"].astype("datetime64[ns, UTC]").to_numpy(dtype="datetime64[ns]").view("int64")
+    # nanoseconds as Python ints: exact, and no overflow between times more than 292 years apart
+    # (int64 differences wrapped there, and every later view was inf)
+    t_i = mine["published_at"].astype("datetime64[ns, UTC]").to_numpy(dtype="datetime64[ns]").view("int64").tolist()
     s_i = mine["score"].to_numpy(dtype="float64")
     if "direction" in mine.columns:  # a neutral view is a range call: it counts, at score 0
         s_i = np.where((mine["direction"] == "neutral").to_numpy(dtype=bool), 0.0, s_i)
-    q = times.asi8
+    q = times.asi8.tolist()
     order = np.argsort(q, kind="stable")
     net = np.zeros(len(q))
     mass = np.zeros(len(q))
@@ -70,14 +72,14 @@ def net_view_at(signals: "pd.DataFrame", asset: str, times: "pd.DatetimeIndex | 
     for k in order:
         while j < len(t_i) and t_i[j] < q[k]:
             if last is not None:
-                d = 2.0 ** (-(t_i[j] - last) / h)
+                d = 2.0 ** (-float(t_i[j] - last) / h)
                 run_net, run_mass = run_net * d, run_mass * d
             run_net += s_i[j]
             run_mass += 1.0
             last = t_i[j]
             j += 1
         if last is not None:
-            d = 2.0 ** (-(q[k] - last) / h)
+            d = 2.0 ** (-float(q[k] - last) / h)
             net[k], mass[k] = run_net * d, run_mass * d
     mean = np.where(mass > 0, net / np.where(mass > 0, mass, 1.0), np.nan)
     view = mean * -np.expm1(-mass)
@@ -110,6 +112,7 @@ def net_view(
         return _empty()
     lo = _utc(start) if start is not None else ok["published_at"].min()
     hi = _utc(end) if end is not None else ok["published_at"].max()
+    _check_periods(ok, lo, hi, freq, start is None, end is None)
     try:
         periods, ends = _grid(lo, hi, freq)
     except (ValueError, TypeError) as exc:
@@ -141,6 +144,39 @@ def net_view(
     for col in ("view", "mean"):
         out[col] = out[col].astype("float64").where(out["mass"] > 0, np.nan)
     return out[NET_VIEW_COLUMNS]
+
+
+# Periods of one series: every asset gets a row per period, so the span and the frequency decide
+# the memory (about 100 bytes a row): a million periods is a minute series of two years, a daily
+# one of 2,700 years. Past it, net_view refuses with the records at the ends of the span.
+MAX_PERIODS = 1_000_000
+
+
+def _check_periods(ok: "pd.DataFrame", lo: "pd.Timestamp", hi: "pd.Timestamp", freq: str, first: bool, last: bool) -> None:
+    """A ValueError when ``lo``..``hi`` holds more than MAX_PERIODS periods of ``freq``, naming the
+    records at the ends of the span (an outlier date such as 1700 is the usual cause)."""
+    import pandas as pd
+
+    try:
+        if _fixed(freq):
+            length = pd.tseries.frequencies.to_offset(freq).nanos
+        else:  # a calendar period: its shortest instance (a February, a week)
+            p = pd.Period("2025-02-01", freq=freq)
+            length = ((p + 1).start_time - p.start_time).value
+    except (ValueError, TypeError):
+        return  # not a frequency: _grid says so
+    n = (int(hi.value) - int(lo.value)) // max(int(length), 1) + 1
+    if n <= MAX_PERIODS:
+        return
+
+    def named(at: "pd.Timestamp") -> str:
+        rows = ok[ok["published_at"] == at]
+        rid = rows["id"].iloc[0] if "id" in rows.columns and len(rows) else None
+        return f"{at.isoformat()}" + (f" (record {rid!r})" if rid is not None else "")
+
+    ends = (named(lo) if first else lo.isoformat()) + " to " + (named(hi) if last else hi.isoformat())
+    raise ValueError(f"--freq {freq} from {ends} makes {n:,} periods per asset; the limit is {MAX_PERIODS:,}: "
+                     "give a longer --freq, or leave out records dated far from the others")
 
 
 def _fixed(freq: str) -> bool:

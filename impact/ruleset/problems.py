@@ -60,6 +60,7 @@ CATALOGUE: tuple[Code, ...] = (
     Code("W411", "others-options-without-others", "a view sets `exclude` or `fallback` but its asset is not '{others}': they do nothing"),
     Code("W412", "wildcard-matches-common-words", "an English wildcard term also matches common words outside its family (`eas*`: east, eastern)"),
     Code("W413", "indicator-examples", "an indicator lacks examples both ways (a print that gives views, one in line), or shares an alias in its economy"),
+    Code("W414", "odd-term", "a term holds an invisible or direction character (zero-width space, soft hyphen, bidi control), or a `*` other than one at its end (`gold**`, `ga*s`)"),
 )
 
 BY_CODE: dict[str, Code] = {c.code: c for c in CATALOGUE}

@@ -93,6 +93,42 @@ class DuplicateTerm(Check):
                     seen[n] = k
 
 
+# characters that show as nothing, or only reorder what is shown: a term holding one matches only
+# text that carries the same invisible character, and reads as a term it is not
+INVISIBLE = {
+    "\u00ad": "soft hyphen", "\u061c": "Arabic letter mark", "\u180e": "Mongolian vowel separator",
+    "\u200b": "zero-width space", "\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner",
+    "\u200e": "left-to-right mark", "\u200f": "right-to-left mark", "\u2060": "word joiner",
+    "\ufeff": "zero-width no-break space",
+    **{chr(c): "bidi control" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
+
+
+class OddTerm(Check):
+    """A term with an invisible or direction character, or a ``*`` the matcher does not read as
+    the one trailing wildcard (``gold**`` reads as ``gold*``; ``ga*s`` looks for a literal star)."""
+
+    code = "W414"
+    bad = "en: [gold**, 'ga\u200bin']"
+    good = "en: [gold*, gain]"
+
+    def check(self, index: RuleIndex) -> Iterator[Problem]:
+        for kind, key, sub, lang, terms in term_lists(index):
+            for k, term in enumerate(terms):
+                hidden = sorted({c for c in term if c in INVISIBLE})
+                written = term.strip()
+                if hidden:
+                    names = ", ".join(f"U+{ord(c):04X} ({INVISIBLE[c]})" for c in hidden)
+                    shown = "".join(f"\\u{ord(c):04x}" if c in INVISIBLE else c for c in term)
+                    message = f"term '{shown}' holds {names}; remove it"
+                elif written.endswith("**") or "*" in written.rstrip("*"):
+                    message = (f"term {term!r}: only one '*', at the end, is a wildcard "
+                               f"({'several are read as one' if written.endswith('**') else 'this one is a literal star'})")
+                else:
+                    continue
+                yield self.problem(index.at(kind, key, *sub, lang, k), message)
+
+
 # endings that keep a word in its stem's family: inflections and the common derivations
 # ("sanction*": sanctions, sanctioned; "eas*": eased, easing, but not east, eastern, easter)
 _FAMILY = frozenset(
