@@ -11,6 +11,7 @@ Results written to stdout in JSON, CSV or Markdown are UTF-8 whatever the locale
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -232,10 +233,20 @@ def replacing_output(path: str, binary: bool = False) -> Iterator[Any]:
             yield handle
             handle.close()
             os.replace(partial, target)
+    except OSError as exc:
+        if exc.errno in _FULL:  # the disk or quota is full: say so, keep the old file, leave nothing
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}; the previous file is unchanged") from None
+        raise
     finally:
-        handle.close()
+        try:
+            handle.close()  # a close whose flush fails (a full disk) must not skip the clean-up
+        except OSError:
+            pass
         if os.path.exists(partial):
             os.remove(partial)
+
+
+_FULL = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name)}
 
 
 @contextmanager

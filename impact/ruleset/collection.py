@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -167,9 +168,29 @@ def stack_hash(digests: Sequence[bytes]) -> str:
 
 
 def rule_files(root: Path) -> list[Path]:
+    """The rule files of a folder, sorted, every sub-folder included.
+
+    One policy for symbolic links: they are followed, to files and to folders alike, wherever
+    they point (a desk may link a shared lexicon folder into its rule folder), and each real folder
+    is read once, so a link back up the tree ends there instead of looping. Hidden files and
+    folders (``.name``) are left out, as editors' backups and version control keep theirs there.
+    """
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+    found: list[Path] = []
+    seen: set[str] = set()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(folder) / name
+            if path.suffix in RULE_SUFFIXES and not name.startswith(".") and path.is_file():
+                found.append(path)
+    return sorted(found)
 
 
 def load_ruleset(path: RulePath = None) -> RuleSet:

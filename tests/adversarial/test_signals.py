@@ -11,12 +11,19 @@ import time
 import pytest
 
 
+def _default_dispositions() -> None:
+    # a run under nohup inherits SIGHUP ignored, which the program rightly keeps: start from the defaults
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_signal_leaves_no_partial_file(tmp_path, sig):
     output = tmp_path / "out.jsonl"
     output.write_text("old\n", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "impact.cli", "evaluate", "-", "-o", str(output), "-q"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_default_dispositions)
     try:
         proc.stdin.write('{"id": 1, "text": "美元走弱提振金价。"}\n'.encode())
         proc.stdin.flush()
