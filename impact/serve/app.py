@@ -15,7 +15,7 @@ import hmac
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
 
@@ -59,7 +59,6 @@ class Settings:
     reload_interval: float | None = 1.0  # poll the rule folder (None: reload only on a save)
     allowed_hosts: tuple[str, ...] | None = None  # Host header check (None: any host)
     editable: bool | None = None  # the editor may save (default: when a folder was given)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def create_app(rules: RulePath = None, **options: Any) -> Starlette:
