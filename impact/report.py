@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -102,17 +102,13 @@ class Evidence(_Out):
         return out
 
 
-class Signal(_Out):
-    """The net view on one asset, with every piece of evidence, agreeing or not."""
+# votes not cited in evidence, by rule: written only when the cap left some out
+EvidenceOmitted = Annotated[dict[str, int] | None, Field(
+    description="votes not cited in evidence, by rule (a report cites a bounded number; they still count)")]
 
-    asset: str
-    direction: Direction
-    score: float = Field(ge=-1.0, le=1.0)
-    votes: dict[str, float] = Field(description="summed counted weights per direction")
-    evidence: list[Evidence]
-    evidence_omitted: dict[str, int] | None = Field(
-        None, description="votes not cited in evidence, by rule (a report cites a bounded number; they still count)"
-    )
+
+class _Cites(_Out):
+    """A view with its evidence: ``evidence_omitted`` appears in the JSON only when set."""
 
     @model_serializer(mode="wrap")
     def _omitted_when_any(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -122,7 +118,18 @@ class Signal(_Out):
         return out
 
 
-class Undecided(_Out):
+class Signal(_Cites):
+    """The net view on one asset, with every piece of evidence, agreeing or not."""
+
+    asset: str
+    direction: Direction
+    score: float = Field(ge=-1.0, le=1.0)
+    votes: dict[str, float] = Field(description="summed counted weights per direction")
+    evidence: list[Evidence]
+    evidence_omitted: EvidenceOmitted = None
+
+
+class Undecided(_Cites):
     """An asset with evidence but no call: votes both ways in near balance, a tie, or every vote
     set aside. Not a signal: ``neutral`` is an explicit range-bound view, never "no view"."""
 
@@ -131,16 +138,7 @@ class Undecided(_Out):
     score: float = Field(ge=-1.0, le=1.0, description="the lean of the votes, for information")
     votes: dict[str, float] = Field(description="summed counted weights per direction")
     evidence: list[Evidence]
-    evidence_omitted: dict[str, int] | None = Field(
-        None, description="votes not cited in evidence, by rule (a report cites a bounded number; they still count)"
-    )
-
-    @model_serializer(mode="wrap")
-    def _omitted_when_any(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out = handler(self)
-        if out.get("evidence_omitted", 0) is None:
-            del out["evidence_omitted"]
-        return out
+    evidence_omitted: EvidenceOmitted = None
 
 
 class DocumentInfo(_Out):
