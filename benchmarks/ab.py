@@ -1,6 +1,6 @@
 """Before and after in one process: the engine of another commit against this worktree's, per feed.
 
-    python benchmarks/ab.py [--base COMMIT] [--passes 5] [--eval DIR] [--json]
+    python benchmarks/ab.py [--base COMMIT] [--passes 5] [--eval DIR] [--json] [--same]
 
 On a shared machine two runs of ``benchmarks/run.py`` minutes apart differ by more than most
 changes do (the load moves the ratios, not only the seconds). Here the package of ``--base``
@@ -10,8 +10,9 @@ worktree's ``rules/``): for every chunk of 50 documents the two engines take tur
 first alternates by pass), then the bare pyahocorasick scan of run.py; each side's fastest
 pass counts. Feeds as in run.py (``--eval`` folder of the dev sets; the synthetic corpus
 sample), and 5,000 empty documents. Prints ``engine_vs_scan`` of each side and before/after.
-(The base's package name is rewritten in its text, the report's schema string too: only
-timings are compared here; the snapshots of COMMON.md compare the reports.)
+(The base's package name is rewritten in its text, the report's schema string too.) ``--same``
+then evaluates every document with both engines and compares their report JSON (the schema
+string put back): the run fails if any differs.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval" / "dev")
     parser.add_argument("--synthetic-mb", type=float, default=1.0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--same", action="store_true",
+                        help="also compare both engines' report JSON on every document (fails on a difference)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="impact-ab-"))
     base_package(args.base, tmp)
@@ -112,7 +115,25 @@ def main() -> None:
                 print(f"{kind:22} us per document: before {row['before_us']:7}  after {row['after_us']:7}  x{row['before_vs_after']}")
             else:
                 print(f"{kind:22} engine_vs_scan:  before {row['before']:7}  after {row['after']:7}  x{row['before_vs_after']}")
+    if args.same:
+        out["differing_reports"] = differing = same_reports(before, after, feeds)
+        if not args.json:
+            print(f"reports compared on {sum(map(len, feeds.values())):,} documents: {differing} differ")
     print(json.dumps(out))
+    if args.same and out["differing_reports"]:
+        sys.exit(1)
+
+
+def same_reports(before, after, feeds: dict[str, list[str]]) -> int:
+    """How many documents get a report (JSON, and the trace's JSON) from ``after`` other than from
+    ``before`` (whose schema string names ``impact_base``: put back before comparing)."""
+    differing = 0
+    for docs in feeds.values():
+        for d in docs:
+            old = before.evaluate(d).to_json().replace("impact_base.report/", "impact.report/", 1)
+            if old != after.evaluate(d).to_json():
+                differing += 1
+    return differing
 
 
 if __name__ == "__main__":

@@ -240,7 +240,7 @@ class Engine:
         # sentence differently may fire it twice; which comes first must not decide)
         # the digest item of a sentence, found when a vote first asks (the text is read for
         # digest items once, and only when some rule fired or a release was read)
-        item_of = _item_of(text, sentences, original)
+        item_of = _item_of(text, sentences, original) if facts else None
 
         if facts:  # no fact, no rule can fire: durable_rules is not called at all
             seen: dict[tuple[int, int, str], int] = {}
@@ -266,11 +266,13 @@ class Engine:
             clock.lap("infer")
         readings = parts.releases.read(norm, sentences) if parts.releases is not None and norm else []
         if readings:  # economic releases: votes of their own, in the same resolution
+            if item_of is None:
+                item_of = _item_of(text, sentences, original)
             votes.extend(parts.releases.votes(readings, parts.release_base, item_of))
         if clock:
             clock.lap("releases")
         nets = resolve(votes) if votes else []
-        omitted = cap_evidence(nets)  # the evidence cited is bounded; the nets were computed over every vote
+        omitted = cap_evidence(nets) if nets else 0  # the evidence cited is bounded; the nets were computed over every vote
         if clock:
             clock.lap("resolve")
         # every value below is checked already (validated rules, the resolver's arithmetic)

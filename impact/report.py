@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
@@ -11,7 +12,6 @@ from impact.ruleset.schema import Basis, Direction, Horizon
 REPORT_SCHEMA = "impact.report/1"
 
 
-_FIELD_NAMES: dict[type, frozenset[str]] = {}
 # the setters of BaseModel's four slots, taken once: a trusted report object is built by four
 # direct slot writes (no validation, no per-field default handling)
 _new = object.__new__
@@ -21,25 +21,46 @@ _SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
+def _checked_constructor(cls: type[BaseModel]) -> Any:
+    """``cls.from_checked``: a function with every field of ``cls`` as a keyword-only parameter
+    (a missing or unknown field is a TypeError, as in a dataclass), writing the four slots."""
+    names = list(cls.model_fields)
+    if not names or not all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
+        return classmethod(lambda c, **values: c.model_construct(**values))
+    values = ", ".join(f"{n!r}: {n}" for n in names)
+    source = (
+        f"def from_checked(cls, *, {', '.join(names)}):\n"
+        "    obj = _new(cls)\n"
+        f"    _SET_DICT(obj, {{{values}}})\n"
+        f"    _SET_FIELDS(obj, {{{', '.join(map(repr, names))}}})\n"
+        "    _SET_EXTRA(obj, None)\n"
+        "    _SET_PRIVATE(obj, None)\n"
+        "    return obj\n"
+    )
+    scope = {"_new": _new, "_SET_DICT": _SET_DICT, "_SET_FIELDS": _SET_FIELDS, "_SET_EXTRA": _SET_EXTRA,
+             "_SET_PRIVATE": _SET_PRIVATE}
+    exec(source, scope)  # noqa: S102 (the source is built from the model's own field names)
+    built = scope["from_checked"]
+    built.__qualname__ = f"{cls.__qualname__}.from_checked"
+    built.__doc__ = _Out.from_checked.__doc__
+    return classmethod(built)
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.from_checked = _checked_constructor(cls)  # type: ignore[method-assign]
+
+    @classmethod
     def from_checked(cls, **values: Any) -> Any:
-        """The engine's constructor for values it has already checked: every field given, by field
-        name. What ``model_construct`` does, without its per-field default handling (8x faster);
-        anything else falls back to ``model_construct``."""
-        names = _FIELD_NAMES.get(cls)
-        if names is None:  # model_fields is a computed class property: read it once per class
-            names = _FIELD_NAMES[cls] = frozenset(cls.model_fields)
-        if values.keys() != names:
-            return cls.model_construct(**values)
-        obj = _new(cls)
-        _SET_DICT(obj, values)
-        _SET_FIELDS(obj, set(values))
-        _SET_EXTRA(obj, None)
-        _SET_PRIVATE(obj, None)
-        return obj
+        """The engine's constructor for values it has already checked: every field given by name,
+        keyword-only (a missing or unknown one is a TypeError). What ``model_construct`` does,
+        without its per-field default handling and validation: four slot writes (each model
+        class gets its own, made from its fields when the class is defined)."""
+        raise TypeError(f"{cls.__name__} is not a concrete report model")
 
 
 class Span(_Out):

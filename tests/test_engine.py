@@ -176,3 +176,21 @@ def test_irregular_white_space_inside_a_term_still_matches(engine):
         ev = report.signals[0].evidence[0]
         assert text[ev.start : ev.end] == ev.sentence
         assert text[ev.trigger.start : ev.trigger.end] == ev.trigger.text
+
+
+def test_trusted_report_constructors_take_every_field_and_no_other():
+    """The engine builds report objects without validation: each model's ``from_checked`` takes
+    exactly its fields, keyword-only, and builds what validation would have built."""
+    from impact.report import DocumentInfo, Evidence, Span
+
+    built = DocumentInfo.from_checked(id="a1", language="zh", chars=12, published_at=None)
+    assert built == DocumentInfo(id="a1", language="zh", chars=12, published_at=None)
+    assert built.model_fields_set == set(DocumentInfo.model_fields)
+    assert built.model_dump_json() == DocumentInfo(id="a1", language="zh", chars=12).model_dump_json()
+    with pytest.raises(TypeError, match="published_at"):
+        DocumentInfo.from_checked(id="a1", language="zh", chars=12)
+    with pytest.raises(TypeError, match="colour"):
+        Span.from_checked(start=0, end=2, text="金价", colour="red")
+    with pytest.raises(TypeError):
+        Span.from_checked(0, 2, "金价")  # by name only
+    assert Evidence.from_checked is not Span.from_checked

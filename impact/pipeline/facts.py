@@ -69,6 +69,7 @@ class _EventSpec:
     # per `all` group: its cache key in SentenceHits.groups and its terms; the terms of `none`
     group_terms: tuple[tuple[tuple[int, int], frozenset[int]], ...] = ()
     none_terms: frozenset[int] = frozenset()
+    group_sets: tuple[frozenset[int], ...] = ()  # the terms of each `all` group (group_terms without keys)
     checked: bool = True  # whether a trigger has conditions to check (`all`, `none`, regex)
 
 
@@ -183,6 +184,7 @@ class FactExtractor:
                 ((spec.index, g), self._group_tids.get((spec.index, g), frozenset())) for g in range(spec.groups)
             )
             spec.none_terms = self._none_tids.get(spec.index, frozenset())
+            spec.group_sets = tuple(tids for _, tids in spec.group_terms)
             spec.checked = bool(spec.groups or spec.has_none or spec.regexes)
         self._trigger_tids = frozenset(
             tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
@@ -269,8 +271,19 @@ class FactExtractor:
             others: tuple[str, ...] | None = None  # the sentence's assets, once a fact needs them
             regex_ok: dict[object, bool] = {}
             events = self.events
+            terms = bucket.terms
             for ev_idx, spans in bucket.triggers.items():
                 spec = events[ev_idx]
+                if not trace and spec.group_sets:
+                    # an `all` group none of whose terms occurs in the sentence fails at every
+                    # trigger: most triggered events of a sentence end here (one set test each)
+                    for tids in spec.group_sets:
+                        if tids.isdisjoint(terms):
+                            break
+                    else:
+                        tids = None
+                    if tids is not None:
+                        continue
                 candidates = None
                 if spec.subject:
                     if not mentions and not trace:

@@ -255,6 +255,10 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
     """NFKC + lower case + full-width folding per character, a character and its combining marks
     composed, white space as spaces (one for a run), CJK line wraps joined, paragraph breaks
     kept; returns (normalised, map)."""
+    if text.isascii() and "\n" not in text:  # one line of ASCII: lower case is the whole job
+        folded = text.lower()
+        if "  " not in folded and _ASCII_SPACE_RE.search(folded) is None:
+            return folded, _plain_map(len(folded), len(text))
     folded = _fold(text)  # learns the characters it has not seen (specials among them)
     if text.isascii():  # no ASCII character becomes several, none is a combining mark
         special: dict[str, str] = {}
