@@ -84,7 +84,7 @@ def test_catastrophic_regex_is_compiled_by_re2(tmp_path):
 
     text = GOOD_RULE.replace("    subject: required\n", "    subject: required\n    regex: ['(a+)+$']\n")
     engine = Engine.from_path(write_rules(tmp_path, strike=text))
-    compiled = [rx for spec in engine.compiled.extractor.events for rx in spec.regexes]
+    compiled = [rx for spec in engine.compiled.extractor.events for rx, _ in spec.regexes]
     assert [rx.pattern for rx in compiled] == ["(a+)+$"]
     assert all(isinstance(rx, re2._Regexp) for rx in compiled)  # noqa: SLF001 - re2's compiled type has no public name
     assert engine.evaluate("Tin strike aaaa!").signals == []

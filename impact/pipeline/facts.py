@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass
 
 from impact.ruleset.collection import RuleSet
-from impact.ruleset.regexes import RegexError, compile_regex
+from impact.ruleset.regexes import RegexError, compile_regex, found_in
 from impact.pipeline.matcher import ALIAS, GROUP, MODIFIER, NONE, NOT_WITHIN, TRIGGER, Matcher
 from impact.ruleset.modifiers import ASSERTED, CANCELLED_BY, FLAG_OF, FLAGS
 from impact.ruleset.schema import MODIFIERS, Lexicon
@@ -62,7 +62,7 @@ class _EventSpec:
     subject: bool
     assets: frozenset[str]
     groups: int
-    regexes: tuple
+    regexes: tuple  # (compiled RE2 regex, its found_in test) per author regex
     has_none: bool
     ignore: frozenset[str]
     side: str
@@ -155,7 +155,7 @@ class FactExtractor:
                 subject=ev.subject == "required",
                 assets=frozenset(ev.assets),
                 groups=len(ev.all),
-                regexes=tuple(compile_regex(r) for r in ev.regex),
+                regexes=tuple((rx, found_in(rx)) for rx in map(compile_regex, ev.regex)),
                 has_none=not ev.none.is_empty(),
                 ignore=frozenset(ev.ignore),
                 side=ev.subject_side,
@@ -196,7 +196,7 @@ class FactExtractor:
         # an asset's several `not_regex` as one alternation: one search tells whether any of them
         # matches the sentence at all (most sentences: none, and no pass of each is needed)
         self._asset_probes = {
-            a: probe
+            a: found_in(probe)
             for a, spec in ruleset.assets.items()
             if len(spec.not_regex) > 1 and (probe := _alternation(spec.not_regex)) is not None
         }
@@ -378,7 +378,7 @@ class FactExtractor:
                 if spans is None:  # one pass of each regex per sentence, not one per alias
                     text = norm[sentence.start : sentence.end]
                     probe = self._asset_probes.get(asset)
-                    if probe is not None and probe.search(text) is None:
+                    if probe is not None and not probe(text):
                         found = []
                     else:
                         found = sorted(
@@ -466,10 +466,10 @@ class FactExtractor:
                     if not explain:
                         return _UNMET
                     return f"vetoed by {norm[veto[0]:veto[1]]!r} (none, in the heading)"
-        for rx in spec.regexes:
+        for rx, found in spec.regexes:
             ok = regex_ok.get(rx) if regex_ok is not None else None
             if ok is None:  # a regex depends on the sentence only: search it once per sentence
-                ok = rx.search(norm[sentence.start : sentence.end]) is not None
+                ok = found(norm[sentence.start : sentence.end])
                 if regex_ok is not None:
                     regex_ok[rx] = ok
             if not ok:
