@@ -203,7 +203,7 @@ class Engine:
             raise InputError(f"document has {len(text):,} characters; the limit is {MAX_CHARS:,}")
         clock = _Clock(stages) if stages is not None else None
         when = parse_published(published_at)
-        parts = self.compiled
+        parts = self._compiled or self.compiled
         norm, offsets = normalise(text)
         if clock:
             clock.lap("normalise")
@@ -284,7 +284,8 @@ class Engine:
                 chars=len(text),
                 published_at=when,
             ),
-            signals=[_signal(net, parts, sentences, text, original) for net in nets if net.direction is not None],
+            signals=[_signal(net, parts, sentences, text, original) for net in nets if net.direction is not None]
+            if nets else [],
             undecided=[
                 Undecided.from_checked(
                     asset=net.asset,
@@ -296,7 +297,7 @@ class Engine:
                 )
                 for net in nets
                 if net.direction is None
-            ],
+            ] if nets else [],
             ruleset=self._ruleset.hash,
             truncated=omitted > 0,
             evidence_omitted=omitted,
