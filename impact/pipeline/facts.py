@@ -162,21 +162,36 @@ class FactExtractor:
             )
         self.subject_events = frozenset(e.index for e in self.events if e.subject)
         # per term: its uses recorded as hits are grouped (triggers, aliases, modifiers, vetoes of
-        # an alias) and whether it also serves `all` groups or `none` lists (kept by term)
-        self._uses = [
-            [use for use in matcher.uses(tid) if use[0] not in (GROUP, NONE)] for tid in range(matcher.term_count)
-        ]
-        self._deferred = frozenset(
-            tid for tid in range(matcher.term_count) if any(use[0] in (GROUP, NONE) for use in matcher.uses(tid))
-        )
+        # an alias) and whether it also serves `all` groups or `none` lists (kept by term); one
+        # walk over the terms' uses (a pack of 10,000 rules has 150,000 terms)
+        uses_of: list[list[tuple]] = []
+        deferred: list[int] = []
+        triggers: list[int] = []
         group_tids: dict[tuple[int, int], set[int]] = {}
         none_tids: dict[int, set[int]] = {}
-        for tid in self._deferred:
+        for tid in range(matcher.term_count):
+            kept = []
+            is_deferred = is_trigger = False
             for use in matcher.uses(tid):
-                if use[0] == GROUP:
+                kind = use[0]
+                if kind == GROUP:
                     group_tids.setdefault((use[1], use[2]), set()).add(tid)
-                elif use[0] == NONE:
+                    is_deferred = True
+                elif kind == NONE:
                     none_tids.setdefault(use[1], set()).add(tid)
+                    is_deferred = True
+                else:
+                    kept.append(use)
+                    if kind == TRIGGER:
+                        is_trigger = True
+            uses_of.append(kept)
+            if is_deferred:
+                deferred.append(tid)
+            if is_trigger:
+                triggers.append(tid)
+        self._uses = uses_of
+        self._deferred = frozenset(deferred)
+        self._trigger_tids = frozenset(triggers)
         self._group_tids = {key: frozenset(v) for key, v in group_tids.items()}
         self._none_tids = {key: frozenset(v) for key, v in none_tids.items()}
         for spec in self.events:
@@ -186,9 +201,6 @@ class FactExtractor:
             spec.none_terms = self._none_tids.get(spec.index, frozenset())
             spec.group_sets = tuple(tids for _, tids in spec.group_terms)
             spec.checked = bool(spec.groups or spec.has_none or spec.regexes)
-        self._trigger_tids = frozenset(
-            tid for tid in range(matcher.term_count) if any(use[0] == TRIGGER for use in matcher.uses(tid))
-        )
         self.lexicons: dict[str, Lexicon] = {m: ruleset.lexicons[m] for m in MODIFIERS if m in ruleset.lexicons}
         self.asset_regexes = {
             a: tuple(compile_regex(r) for r in spec.not_regex) for a, spec in ruleset.assets.items() if spec.not_regex

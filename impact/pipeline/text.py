@@ -269,11 +269,11 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
     # line breaks as the reader sees them: a carriage return alone (old Mac files) is one too
     lines = _LONE_CR_RE.sub("\n", text) if "\r" in text else text
     drops = _wraps(lines) if "\n" in lines else []
-    squeezed = _space_runs(lines, folded, drops)
+    squeezed = _space_runs(lines, folded, drops) if "  " in folded else []
     # keep paragraph breaks: a blank line stays a newline pair in the normalised text. Folding maps
     # every character to one (a special stays itself here) and no paragraph break overlaps an edit
     # below, so ``base[a:b]`` is the normalised form of ``text[a:b]`` between edits.
-    base = _restore_paragraphs(lines, folded)
+    base = _restore_paragraphs(lines, folded) if "\n" in lines else folded
     if not special and not drops and not squeezed and not clusters:
         return base, _plain_map(len(base), len(text))
     # slow path: rebuild with explicit segments
