@@ -189,8 +189,20 @@ class FactExtractor:
                 deferred.append(tid)
             if is_trigger:
                 triggers.append(tid)
-        self._uses = uses_of
         self._deferred = frozenset(deferred)
+        # per term, what one hit of it adds to its sentence's SentenceHits: (kept by term for
+        # `all`/`none`, the events it triggers, the assets it names, the modifier lexicons it is
+        # in, the assets whose `not_within` it is), or None for a term of no use there
+        self._plans: list[tuple[bool, tuple, tuple, tuple, tuple] | None] = []
+        for tid, kept in enumerate(uses_of):
+            plan = (
+                tid in self._deferred,
+                tuple(use[1] for use in kept if use[0] == TRIGGER),
+                tuple(use[1] for use in kept if use[0] == ALIAS),
+                tuple(use[1] for use in kept if use[0] == MODIFIER),
+                tuple(use[1] for use in kept if use[0] == NOT_WITHIN),
+            )
+            self._plans.append(plan if any(plan) else None)
         self._trigger_tids = frozenset(triggers)
         self._group_tids = {key: frozenset(v) for key, v in group_tids.items()}
         self._none_tids = {key: frozenset(v) for key, v in none_tids.items()}
@@ -243,27 +255,31 @@ class FactExtractor:
             if starts is None:
                 starts = [h[0] for h in hits]
             spans.append((si, bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)))
-        uses_of, deferred = self._uses, self._deferred
+        plans = self._plans
         for i, lo, hi in spans:
             sentence = sentences[i]
             s_start, s_end = sentence.start, sentence.end
             bucket = out[i] = SentenceHits()
+            terms, triggers, aliases = bucket.terms, bucket.triggers, bucket.aliases
             for k in range(lo, hi):
                 start, end, tid = hits[k]
                 if end > s_end or start < s_start:
                     continue
-                if tid in deferred:
-                    bucket.terms.setdefault(tid, []).append((start, end))
-                for use in uses_of[tid]:
-                    kind = use[0]
-                    if kind == TRIGGER:
-                        bucket.triggers.setdefault(use[1], []).append((start, end))
-                    elif kind == ALIAS:
-                        bucket.aliases.append((start, end, use[1]))
-                    elif kind == MODIFIER:
-                        bucket.modifiers.setdefault(use[1], []).append((start, end))
-                    elif kind == NOT_WITHIN:
-                        bucket.not_within.append((start, end, use[1]))
+                plan = plans[tid]
+                if plan is None:
+                    continue
+                span = (start, end)
+                kept, events, assets, lexicons, vetoed = plan
+                if kept:
+                    terms.setdefault(tid, []).append(span)
+                for ev in events:
+                    triggers.setdefault(ev, []).append(span)
+                for asset in assets:
+                    aliases.append((start, end, asset))
+                for name in lexicons:
+                    bucket.modifiers.setdefault(name, []).append(span)
+                for asset in vetoed:
+                    bucket.not_within.append((start, end, asset))
         return out
 
     # -- facts ----------------------------------------------------------------------------
