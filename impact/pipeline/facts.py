@@ -19,6 +19,7 @@ from impact.pipeline.subject import Mentions, TriggerSpans, coordinated, find_su
 from impact.pipeline.text import Sentence
 
 _UNMET = "condition not met"  # the reason of a miss when no trace asks which condition
+_NO_SPANS: tuple[list[int], list[int]] = ([], [])  # no `not_regex` match in a sentence (shared, never changed)
 
 
 
@@ -417,11 +418,14 @@ class FactExtractor:
                     spans = vetoed_by_regex[asset] = (
                         [x for x, _ in found],
                         list(itertools.accumulate((y for _, y in found), max)),
-                    )
-                k = bisect.bisect_right(spans[0], a)
-                if k and spans[1][k - 1] >= b:
-                    continue
+                    ) if found else _NO_SPANS
+                if spans[0]:
+                    k = bisect.bisect_right(spans[0], a)
+                    if k and spans[1][k - 1] >= b:
+                        continue
             out.append((a, b, asset))
+        if len(out) < 2:
+            return out
         # overlapping aliases of one asset (金价 inside 沪金价) count once
         out.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         kept: list[tuple[int, int, str]] = []
@@ -476,7 +480,7 @@ class FactExtractor:
                 where = f"within {spec.window} characters" if spec.window else f"in the same {spec.scope}"
                 return f"condition all[{g}] has no term {where}"
             anchors.append(found)
-        if spec.has_none:
+        if spec.has_none and not spec.none_terms.isdisjoint(bucket.terms):  # (most: no veto term here)
             # a heading "特朗普:" / "英国央行:" / "Trump:" is the speaker of the whole sentence:
             # its vetoes (a politician's demand, another central bank) hold in every clause
             nones = bucket.none_spans(spec.index, spec.none_terms)
