@@ -161,3 +161,36 @@ def test_words_that_are_abbreviations_only_before_a_number_and_runs_of_marks(tex
 def test_full_width_latin_text_is_english():
     assert detect_language("Ｇｏｌｄ　ｆｅｌｌ．") == "en"
     assert detect_language("金价下跌。") == "zh"
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("国内新闻：1. 金价上涨。2. 美元走弱。", 2),  # numbered, one line
+        ("要闻：１、金价上涨；２、美元走弱", 2),  # full-width numbers
+        ("①金价上涨。②美元走弱。③铜价持稳。", 3),  # circled numbers
+        ("• Gold rises\n• Dollar slips", 2),  # bullet lines
+        ("Gold rises 1.2% as the dollar slips 0.2%", 0),  # numbers, but no items
+        ("①金价上涨", 0),  # one circled number
+        ("Gold rises as the dollar slips", 0),  # nothing an item needs
+        ("1. Gold rises", 0),  # an item 1 alone
+    ],
+)
+def test_digest_items_of_each_kind(text, items):
+    from impact.pipeline.text import digest_items
+
+    assert len(digest_items(text)) == items
+
+
+_ITEM_PARTS = ["1. ", "2. ", "3) ", "１、", "２、", "01. ", "① ", "② ", "\n", "\n• ", "\n- ", "* ", "• ",
+               "金价上涨", "gold rises 1.2% ", "2", "1", "。", ": ", "；", " ", "\t"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_ITEM_PARTS), max_size=8).map("".join))
+def test_the_quick_look_of_digest_items_never_changes_the_answer(text):
+    """digest_items first looks for what any digest needs (a 1 and a 2, a circled number past ①, a
+    line break) and skips the item pattern without them: the answer is the pattern's either way."""
+    from impact.pipeline import text as module
+
+    assert module.digest_items(text) == module._items_by_pattern(text)  # noqa: SLF001 - the reference is the unguarded pattern
