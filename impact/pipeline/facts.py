@@ -195,6 +195,7 @@ class FactExtractor:
         # `all`/`none`, the events it triggers, the assets it names, the modifier lexicons it is
         # in, the assets whose `not_within` it is), or None for a term of no use there
         self._plans: list[tuple[bool, tuple, tuple, tuple, tuple] | None] = []
+        shared: dict[tuple, tuple] = {}  # one object per distinct plan (most terms share their event's)
         for tid, kept in enumerate(uses_of):
             plan = (
                 tid in self._deferred,
@@ -203,7 +204,7 @@ class FactExtractor:
                 tuple(use[1] for use in kept if use[0] == MODIFIER),
                 tuple(use[1] for use in kept if use[0] == NOT_WITHIN),
             )
-            self._plans.append(plan if any(plan) else None)
+            self._plans.append(shared.setdefault(plan, plan) if any(plan) else None)
         self._trigger_tids = frozenset(triggers)
         self._group_tids = {key: frozenset(v) for key, v in group_tids.items()}
         self._none_tids = {key: frozenset(v) for key, v in none_tids.items()}
