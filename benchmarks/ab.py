@@ -125,7 +125,7 @@ def main() -> None:
 
 
 def same_reports(before, after, feeds: dict[str, list[str]]) -> int:
-    """How many documents get a report (JSON, and the trace's JSON) from ``after`` other than from
+    """How many documents get a report (``evaluate``'s JSON) from ``after`` other than from
     ``before`` (whose schema string names ``impact_base``: put back before comparing)."""
     differing = 0
     for docs in feeds.values():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import keyword
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
@@ -23,25 +22,27 @@ _SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
 
 def _checked_constructor(cls: type[BaseModel]) -> Any:
     """``cls.from_checked``: a function with every field of ``cls`` as a keyword-only parameter
-    (a missing or unknown field is a TypeError, as in a dataclass), writing the four slots."""
+    (a missing or unknown field is a TypeError, as in a dataclass), writing the four slots. Its own
+    names start with an underscore, which no pydantic field can."""
     names = list(cls.model_fields)
-    if not names or not all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
+    if not names:  # a base without fields of its own (_Cites): pydantic's constructor
         return classmethod(lambda c, **values: c.model_construct(**values))
     values = ", ".join(f"{n!r}: {n}" for n in names)
     source = (
-        f"def from_checked(cls, *, {', '.join(names)}):\n"
-        "    obj = _new(cls)\n"
-        f"    _SET_DICT(obj, {{{values}}})\n"
-        f"    _SET_FIELDS(obj, {{{', '.join(map(repr, names))}}})\n"
-        "    _SET_EXTRA(obj, None)\n"
-        "    _SET_PRIVATE(obj, None)\n"
-        "    return obj\n"
+        f"def from_checked(_cls, *, {', '.join(names)}):\n"
+        "    _obj = _new(_cls)\n"
+        f"    _SET_DICT(_obj, {{{values}}})\n"
+        f"    _SET_FIELDS(_obj, {{{', '.join(map(repr, names))}}})\n"
+        "    _SET_EXTRA(_obj, None)\n"
+        "    _SET_PRIVATE(_obj, None)\n"
+        "    return _obj\n"
     )
     scope = {"_new": _new, "_SET_DICT": _SET_DICT, "_SET_FIELDS": _SET_FIELDS, "_SET_EXTRA": _SET_EXTRA,
              "_SET_PRIVATE": _SET_PRIVATE}
     exec(source, scope)  # noqa: S102 (the source is built from the model's own field names)
     built = scope["from_checked"]
     built.__qualname__ = f"{cls.__qualname__}.from_checked"
+    built.__module__ = cls.__module__
     built.__doc__ = _Out.from_checked.__doc__
     return classmethod(built)
 

@@ -193,4 +193,18 @@ def test_trusted_report_constructors_take_every_field_and_no_other():
         Span.from_checked(start=0, end=2, text="金价", colour="red")
     with pytest.raises(TypeError):
         Span.from_checked(0, 2, "金价")  # by name only
-    assert Evidence.from_checked is not Span.from_checked
+    assert Evidence.from_checked.__func__ is not Span.from_checked.__func__  # each model its own
+
+
+def test_evaluate_and_trace_give_the_same_report(engine):
+    """evaluate() takes shortcuts trace() does not (an event whose `all` group has no term in the
+    sentence is dropped unexamined; trace() examines it to say why it missed): same reports."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "articles").iterdir()) if p.is_file()]
+    texts += [
+        "Gold rose 1% after US CPI came in below forecasts, while the dollar slipped.",
+        "美联储维持利率不变，但暗示年内可能降息两次，金价应声走高，美元指数回落。",
+        "Copper fell as LME inventories rose; tin was steady.",
+    ]
+    assert len(texts) > 5
+    for text in texts:
+        assert engine.trace(text).report.to_json() == engine.evaluate(text).to_json()

@@ -19,7 +19,7 @@ from impact.pipeline.subject import Mentions, TriggerSpans, coordinated, find_su
 from impact.pipeline.text import Sentence
 
 _UNMET = "condition not met"  # the reason of a miss when no trace asks which condition
-_NO_SPANS: tuple[list[int], list[int]] = ([], [])  # no `not_regex` match in a sentence (shared, never changed)
+_NO_SPANS: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())  # no `not_regex` match in a sentence
 
 
 
@@ -162,50 +162,43 @@ class FactExtractor:
                 side=ev.subject_side,
             )
         self.subject_events = frozenset(e.index for e in self.events if e.subject)
-        # per term: its uses recorded as hits are grouped (triggers, aliases, modifiers, vetoes of
-        # an alias) and whether it also serves `all` groups or `none` lists (kept by term); one
-        # walk over the terms' uses (a pack of 10,000 rules has 150,000 terms)
-        uses_of: list[list[tuple]] = []
-        deferred: list[int] = []
-        triggers: list[int] = []
+        # per term, what one hit of it adds to its sentence's SentenceHits, its plan: (kept by term
+        # for `all` groups and `none` lists, the events it triggers, the assets it names, the
+        # modifier lexicons it is in, the assets whose `not_within` it is), or None for a term of
+        # no use there. One walk over the terms' uses (a pack of 10,000 rules has 150,000 terms);
+        # terms with the same plan share one object (most share their event's)
+        self._plans: list[tuple[bool, tuple, tuple, tuple, tuple] | None] = []
+        shared: dict[tuple, tuple] = {}
+        trigger_tids: list[int] = []
         group_tids: dict[tuple[int, int], set[int]] = {}
         none_tids: dict[int, set[int]] = {}
         for tid in range(matcher.term_count):
-            kept = []
-            is_deferred = is_trigger = False
+            by_term = False
+            events: list[int] = []
+            assets: list[str] = []
+            lexicons: list[str] = []
+            vetoed: list[str] = []
             for use in matcher.uses(tid):
                 kind = use[0]
                 if kind == GROUP:
                     group_tids.setdefault((use[1], use[2]), set()).add(tid)
-                    is_deferred = True
+                    by_term = True
                 elif kind == NONE:
                     none_tids.setdefault(use[1], set()).add(tid)
-                    is_deferred = True
-                else:
-                    kept.append(use)
-                    if kind == TRIGGER:
-                        is_trigger = True
-            uses_of.append(kept)
-            if is_deferred:
-                deferred.append(tid)
-            if is_trigger:
-                triggers.append(tid)
-        self._deferred = frozenset(deferred)
-        # per term, what one hit of it adds to its sentence's SentenceHits: (kept by term for
-        # `all`/`none`, the events it triggers, the assets it names, the modifier lexicons it is
-        # in, the assets whose `not_within` it is), or None for a term of no use there
-        self._plans: list[tuple[bool, tuple, tuple, tuple, tuple] | None] = []
-        shared: dict[tuple, tuple] = {}  # one object per distinct plan (most terms share their event's)
-        for tid, kept in enumerate(uses_of):
-            plan = (
-                tid in self._deferred,
-                tuple(use[1] for use in kept if use[0] == TRIGGER),
-                tuple(use[1] for use in kept if use[0] == ALIAS),
-                tuple(use[1] for use in kept if use[0] == MODIFIER),
-                tuple(use[1] for use in kept if use[0] == NOT_WITHIN),
-            )
+                    by_term = True
+                elif kind == TRIGGER:
+                    events.append(use[1])
+                elif kind == ALIAS:
+                    assets.append(use[1])
+                elif kind == MODIFIER:
+                    lexicons.append(use[1])
+                elif kind == NOT_WITHIN:
+                    vetoed.append(use[1])
+            if events:
+                trigger_tids.append(tid)
+            plan = (by_term, tuple(events), tuple(assets), tuple(lexicons), tuple(vetoed))
             self._plans.append(shared.setdefault(plan, plan) if any(plan) else None)
-        self._trigger_tids = frozenset(triggers)
+        self._trigger_tids = frozenset(trigger_tids)
         self._group_tids = {key: frozenset(v) for key, v in group_tids.items()}
         self._none_tids = {key: frozenset(v) for key, v in none_tids.items()}
         for spec in self.events:
@@ -262,7 +255,7 @@ class FactExtractor:
             sentence = sentences[i]
             s_start, s_end = sentence.start, sentence.end
             bucket = out[i] = SentenceHits()
-            terms, triggers, aliases = bucket.terms, bucket.triggers, bucket.aliases
+            terms, triggered, aliases = bucket.terms, bucket.triggers, bucket.aliases
             for k in range(lo, hi):
                 start, end, tid = hits[k]
                 if end > s_end or start < s_start:
@@ -271,11 +264,11 @@ class FactExtractor:
                 if plan is None:
                     continue
                 span = (start, end)
-                kept, events, assets, lexicons, vetoed = plan
-                if kept:
+                by_term, events, assets, lexicons, vetoed = plan
+                if by_term:
                     terms.setdefault(tid, []).append(span)
                 for ev in events:
-                    triggers.setdefault(ev, []).append(span)
+                    triggered.setdefault(ev, []).append(span)
                 for asset in assets:
                     aliases.append((start, end, asset))
                 for name in lexicons:
@@ -301,19 +294,13 @@ class FactExtractor:
             others: tuple[str, ...] | None = None  # the sentence's assets, once a fact needs them
             regex_ok: dict[object, bool] = {}
             events = self.events
-            terms = bucket.terms
+            present = bucket.terms.keys()  # the condition terms that occur in the sentence
             for ev_idx, spans in bucket.triggers.items():
                 spec = events[ev_idx]
-                if not trace and spec.group_sets:
+                if not trace and spec.group_sets and any(map(present.isdisjoint, spec.group_sets)):
                     # an `all` group none of whose terms occurs in the sentence fails at every
-                    # trigger: most triggered events of a sentence end here (one set test each)
-                    for tids in spec.group_sets:
-                        if tids.isdisjoint(terms):
-                            break
-                    else:
-                        tids = None
-                    if tids is not None:
-                        continue
+                    # trigger: most triggered events of a sentence end here (a set test per group)
+                    continue
                 candidates = None
                 if spec.subject:
                     if not mentions and not trace:
