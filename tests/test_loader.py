@@ -77,6 +77,28 @@ def test_bad_regex_and_unknown_event_are_located(tmp_path):
     assert any(":10:18: E302 unknown event 'tin.strik' (did you mean 'tin.strike'?)" in m for m in msgs)
 
 
+def _folder(path):
+    path.mkdir()
+    return path
+
+
+def test_loading_runs_the_checks_that_decide_it_and_leaves_advice_to_lint(tmp_path):
+    # a rule without examples (W401) and a wildcard that runs into 'east' (W412): advice only
+    advised = GOOD_RULE.replace("terms: {zh: [罢工], en: [strike]}", "terms: {zh: [罢工], en: [strike, 'eas*']}")
+    advised = advised[: advised.index("    examples:")]
+    folder = write_rules(_folder(tmp_path / "advised"), strike=advised)
+    from impact.ruleset.collection import load_ruleset
+
+    _, problems = check_ruleset(folder)
+    assert {"W401", "W412"} <= {p.code for p in problems}
+    loaded = load_ruleset(folder)
+    assert not {"W401", "W412"} & {p.code for p in loaded.warnings}
+    assert Engine(loaded).evaluate("Tin miners strike in Indonesia.").signals[0].asset == "tin"
+    # an error of the merged folder (a rule naming an event no file defines) still refuses the load
+    broken = GOOD_RULE.replace("when: {all: [tin.strike]}", "when: {all: [tin.strik]}")
+    assert any("E302 unknown event 'tin.strik'" in m for m in errors_of(write_rules(_folder(tmp_path / "broken"), strike=broken)))
+
+
 def test_catastrophic_regex_is_compiled_by_re2(tmp_path):
     """The pattern is an RE2 object (linear time); the timing itself is run in a subprocess with a
     time-out by test_robustness, so that a backtracking engine fails that test instead of hanging."""

@@ -59,9 +59,12 @@ def all_checks() -> tuple[Check, ...]:
     return tuple(Check.registered[code]() for code in sorted(Check.registered))
 
 
-def run_checks(index: RuleIndex, every_file_loaded: bool = True, enable: Iterable[str] = ()) -> list[Problem]:
+def run_checks(
+    index: RuleIndex, every_file_loaded: bool = True, enable: Iterable[str] = (), *, advice: bool = True
+) -> list[Problem]:
     """Run every enabled check (and those of ``enable``, codes the catalogue leaves off); those
-    about references wait until every file of the folder loads.
+    about references wait until every file of the folder loads. Without ``advice`` only the checks
+    whose problems are errors run: what decides whether the folder loads.
 
     A node reused through a YAML alias is checked once per use but reported once.
     """
@@ -70,6 +73,7 @@ def run_checks(index: RuleIndex, every_file_loaded: bool = True, enable: Iterabl
         p
         for c in all_checks()
         if (BY_CODE[c.code].enabled or c.code in extra) and (every_file_loaded or not c.needs_every_file)
+        and (advice or BY_CODE[c.code].severity == "error")
         for p in c.check(index)
     )
     return list(dict.fromkeys(found))
