@@ -203,3 +203,21 @@ def test_a_line_that_holds_no_record_has_a_null_id_and_its_line(tmp_path):
     path = write(tmp_path, "ids.jsonl", b'{"id": 2, "text": "Gold fell."}\nnot json\n\n{"id": 3, "text": "Gold rose."}\n')
     got = [(r.id, r.line, r.error is None) for r in read_records(str(path))]
     assert got == [(2, 1, True), (None, 2, False), (None, 3, False), (3, 4, True)]
+
+
+class _EngineThatCannotBuild:
+    """Stands in for an engine whose worker processes fail to build it."""
+
+    @property
+    def compiled(self):
+        raise RuntimeError("no automaton here")
+
+
+def test_a_worker_process_that_dies_is_one_clear_error_not_a_hang():
+    from impact.errors import ImpactError
+    from impact.io.records import Record
+    from impact.io.results import evaluated_lines
+
+    records = [Record(line=k + 1, id=f"r{k}", text="Gold rose.") for k in range(5)]
+    with pytest.raises(ImpactError, match="a worker process died while evaluating the records from line 1 on"):
+        list(evaluated_lines(_EngineThatCannotBuild(), records, jobs=2))

@@ -244,6 +244,44 @@ def test_evaluate_fail_on_counts_records_and_never_error_records(tmp_path):
     assert (tmp_path / "o.csv").read_text(encoding="utf-8").count("\n") == 9
 
 
+def _many_records(tmp_path):
+    """The mixed batch over and over with fresh ids (its bad lines too), and the articles: several
+    chunks of the worker processes' work, news of both languages, error records among them."""
+    lines = (FIXTURES / "batch" / "mixed.jsonl").read_text(encoding="utf-8").splitlines()
+    articles = sorted((FIXTURES / "articles").glob("*.txt"))
+    out = []
+    for k in range(70):
+        for line in lines:
+            out.append(line.replace('"id": "a', f'"id": "r{k}-a'))
+        article = articles[k % len(articles)]
+        out.append(json.dumps({"id": f"art{k}", "text": article.read_text(encoding="utf-8")}, ensure_ascii=False))
+    src = tmp_path / "many.jsonl"
+    src.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return src, len(out)
+
+
+def test_evaluate_in_worker_processes_writes_what_one_process_writes(tmp_path):
+    src, n = _many_records(tmp_path)
+    one = impact("evaluate", str(src), "-q")
+    two = impact("evaluate", str(src), "-q", "--jobs", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert len(one.stdout.decode().splitlines()) == n > 500  # several chunks each way
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr  # the same count of records and errors
+    # whole results cross over where they are read: CSV rows and --fail-on
+    one = impact("evaluate", str(src), "-q", "-f", "csv", "-o", str(tmp_path / "one.csv"), "--fail-on", "copper:bearish")
+    two = impact("evaluate", str(src), "-q", "-f", "csv", "-o", str(tmp_path / "two.csv"), "--fail-on", "copper:bearish",
+                 "-j", "2")
+    assert one.returncode == two.returncode == 1 and two.stderr == one.stderr
+    assert "r0-a2" in two.stderr.decode()
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+def test_evaluate_jobs_below_one_is_a_usage_error():
+    out = impact("evaluate", str(FIXTURES / "batch" / "mixed.jsonl"), "--jobs", "0")
+    assert out.returncode == 2 and "--jobs" in out.stderr.decode() and out.stdout == b""
+
+
 def test_evaluate_never_overwrites_its_input_and_a_failed_run_keeps_the_old_output(tmp_path):
     news = tmp_path / "news.jsonl"
     news.write_text('{"id": "a", "text": "Gold fell."}\n', encoding="utf-8")

@@ -55,6 +55,11 @@ def evaluate(
         None, "--tz", metavar="ZONE",
         help="time zone of published_at times without one (e.g. Asia/Shanghai); default UTC, with a warning",
     ),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=1, metavar="N",
+        help="evaluate in N worker processes (the output still in input order); records are read "
+             "ahead in chunks, so keep 1 for a live stream",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     debug: bool = typer.Option(False, "--debug", help="show tracebacks"),
 ) -> None:
@@ -108,7 +113,9 @@ def evaluate(
                 rows = ParquetRows(out, engine.assets)
             records = records_in_zone(read_records(input, fmt), zone,  # type: ignore[arg-type]
                                       lambda rec: stderr().print(naive_warning_line(rec), markup=False, soft_wrap=True))
-            for result, line in evaluated_lines(engine, _progress(records, quiet)):
+            # the whole result only where it is read: rows of CSV or Parquet, and --fail-on
+            whole = rows is not None or failing is not None
+            for result, line in evaluated_lines(engine, _progress(records, quiet), jobs, results=whole):
                 n += 1
                 errors += "error" in result
                 if failing and "error" not in result and failing.hits((s["asset"], s["direction"]) for s in result["signals"]):
