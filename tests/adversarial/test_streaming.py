@@ -26,7 +26,7 @@ TEXTS = ["美元走弱提振金价。", "铜价下跌，需求疲软。", "Gold 
 def run(source, output: Path, fmt: OutFormat, monkeypatch) -> None:
     monkeypatch.setattr(records_module, "read_records", lambda path, fmt=None: source)
     evaluate(input="batch.jsonl", rules=None, format=fmt, input_format=InFormat.auto, output=str(output),
-             fail_on=None, tz="UTC", quiet=True, debug=False)
+             fail_on=None, tz="UTC", jobs=1, quiet=True, debug=False)
 
 
 @pytest.mark.parametrize("fmt", [OutFormat.csv, OutFormat.parquet])
