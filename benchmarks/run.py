@@ -39,6 +39,7 @@ megabytes and synthetic rule packs of 100, 1,000 and 10,000 rules, then measures
   ``--feed-passes`` passes counts. Each feed's ``stage_vs_scan`` gives every stage (each one's
   fastest pass) in units of that scan, and ``text_and_report_vs_scan`` the stages any document
   goes through whatever the rules say: normalise, segment, match, and building its report;
+  ``outside_stages_vs_scan`` the rest of the engine's time (the call and its input checks);
 * ``us_per_empty_doc``: microseconds per ``engine.evaluate("")`` (the fixed cost of a
   document; the best of five batches), beside ``scan_us_per_empty_doc``;
 * ``cost_model``: per-document times of the real feeds (each document's fastest of three)
@@ -210,6 +211,8 @@ def feeds(engine, paths: dict[str, Path], eval_dir: Path, passes: int, synthetic
             "text_and_report_vs_scan": round(
                 sum(fastest.get(k, 0.0) for k in ("normalise", "segment", "match", "report")) / best["scan_s"], 2
             ),
+            # the engine's time outside every stage: the call, its checks of the input, the loop
+            "outside_stages_vs_scan": round((best["engine_s"] - sum(fastest.values())) / best["scan_s"], 2),
         }
     # the fixed cost of a document: an empty one, in batches, the fastest batch
     n = 20_000

@@ -221,3 +221,22 @@ def test_a_worker_process_that_dies_is_one_clear_error_not_a_hang():
     records = [Record(line=k + 1, id=f"r{k}", text="Gold rose.") for k in range(5)]
     with pytest.raises(ImpactError, match="a worker process died while evaluating the records from line 1 on"):
         list(evaluated_lines(_EngineThatCannotBuild(), records, jobs=2))
+
+
+def test_with_jobs_what_was_read_before_the_input_fails_still_comes_out_as_with_one_process():
+    from impact import Engine
+    from impact.io.records import Record
+    from impact.io.results import evaluated_lines
+
+    def failing():
+        for k in range(450):
+            yield Record(line=k + 1, id=f"r{k}", text="Gold rose.")
+        raise InputError("x.parquet: cannot read as parquet after row 450")
+
+    engine = Engine.from_path(None)
+    for jobs in (1, 2):
+        got = []
+        with pytest.raises(InputError, match="after row 450"):
+            for _, line in evaluated_lines(engine, failing(), jobs):
+                got.append(line)
+        assert len(got) == 450, jobs

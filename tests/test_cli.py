@@ -315,3 +315,40 @@ def test_a_fail_on_hit_still_fails_when_the_reader_stops_early(tmp_path):
     assert code == 1 and json.loads(first)["id"] == "r0" and b"--fail-on hit" in err and b"Traceback" not in err
     code, first, err = first_line_then_close()
     assert code == 0 and err == b""
+
+
+def test_evaluate_in_worker_processes_stops_at_ctrl_c_pressed_twice_and_leaves_no_process(tmp_path):
+    """Ctrl-C as a terminal sends it, to every process of the group, twice in quick succession:
+    the command ends and no worker is left waiting for work (nor the command waiting for them)."""
+    import os
+    import signal
+    import time
+
+    src, _ = _many_records(tmp_path)
+    lines = src.read_text(encoding="utf-8").splitlines()
+    src.write_text("\n".join(lines * 20) + "\n", encoding="utf-8")  # long enough to be interrupted
+    for _ in range(3):
+        out = tmp_path / "out.jsonl"
+        with open(out, "wb") as sink:
+            proc = subprocess.Popen([sys.executable, "-m", "impact.cli", "evaluate", str(src), "-q", "-j", "2"],
+                                    stdout=sink, stderr=subprocess.DEVNULL, start_new_session=True)
+            deadline = time.monotonic() + 60
+            while out.stat().st_size == 0 and time.monotonic() < deadline:  # the workers are at work
+                time.sleep(0.05)
+            os.killpg(proc.pid, signal.SIGINT)
+            time.sleep(0.05)
+            try:
+                os.killpg(proc.pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+            try:
+                proc.wait(timeout=30)
+            finally:
+                for _ in range(50):  # the resource tracker ends a moment after the last of them
+                    left = subprocess.run(["pgrep", "-a", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split("\n")[:-1]
+                    if not left:
+                        break
+                    time.sleep(0.1)
+                if left:
+                    os.killpg(proc.pid, signal.SIGKILL)
+        assert proc.returncode in (130, -signal.SIGINT) and not left

@@ -115,25 +115,20 @@ def evaluate(
                                       lambda rec: stderr().print(naive_warning_line(rec), markup=False, soft_wrap=True))
             # the whole result only where it is read: rows of CSV or Parquet, and --fail-on
             whole = rows is not None or failing is not None
-            for result, line in evaluated_lines(engine, _progress(records, quiet), jobs, results=whole):
-                n += 1
-                errors += "error" in result
-                if failing and "error" not in result and failing.hits((s["asset"], s["direction"]) for s in result["signals"]):
-                    hit_ids.append(str(result["id"]))
-                if rows is not None:
-                    rows.write(flat_row(result, engine.assets))
-                else:
-                    write(line)
+            with progress(None, quiet) as advance:  # records written, not read: --jobs reads ahead
+                for result, line in evaluated_lines(engine, records, jobs, results=whole):
+                    advance()
+                    n += 1
+                    errors += "error" in result
+                    if failing and "error" not in result and failing.hits((s["asset"], s["direction"]) for s in result["signals"]):
+                        hit_ids.append(str(result["id"]))
+                    if rows is not None:
+                        rows.write(flat_row(result, engine.assets))
+                    else:
+                        write(line)
             if rows is not None:
                 rows.close()
     stderr().print(f"{plural(n, 'record')}, {plural(errors, 'error')}", style="dim")
     if hit_ids:
         shown = ", ".join(hit_ids[:5]) + (", ..." if len(hit_ids) > 5 else "")
         raise fail_on_hit(f"{len(hit_ids)} of {n} records ({shown})")
-
-
-def _progress(records, quiet: bool):
-    with progress(None, quiet) as advance:
-        for rec in records:
-            yield rec
-            advance()

@@ -10,6 +10,7 @@ import dataclasses
 import gc
 import json
 import operator
+from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
 from impact.errors import ImpactError, InputError
@@ -73,13 +74,31 @@ def _lines(engine: Any, records: Iterable[Record]) -> Iterator[tuple[dict[str, A
 
 
 _worker_engine: Any = None  # a worker process's engine (set once, when the worker starts)
+_worker_stop: Any = None  # set by the parent when the work still pending is not wanted
 
 
-def _start_worker(engine: Any) -> None:
-    global _worker_engine
-    _worker_engine = engine
+def _start_worker(engine: Any, stop: Any) -> None:
+    global _worker_engine, _worker_stop
+    import signal
+    import threading
+
+    # Ctrl-C is the parent's to handle: it tells the workers to stop (``stop``); a worker that
+    # outlives its parent (kill -9) exits instead of waiting for work forever
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+    _worker_engine, _worker_stop = engine, stop
     engine.compiled  # build it before the first chunk, once per worker
     gc.freeze()  # the rules stay out of the cyclic collector's passes, as in the parent
+
+
+def _exit_with_parent() -> None:
+    import multiprocessing
+    import os
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()  # returns when the parent has exited, however it ended
+        os._exit(1)
 
 
 # a record crosses to a worker as a plain tuple of its fields: a tenth of the pickling cost of
@@ -90,7 +109,7 @@ _LINE = _FIELDS.index("line")
 
 
 def _chunk_lines(rows: list[tuple], results: bool) -> list[tuple[dict[str, Any], bytes]]:
-    done = _lines(_worker_engine, [Record(*row) for row in rows])
+    done = _lines(_worker_engine, (Record(*row) for row in rows if not _worker_stop.is_set()))
     if results:
         return list(done)
     return [({"id": r["id"], "error": r["error"]} if "error" in r else {"id": r["id"]}, line) for r, line in done]
@@ -110,16 +129,25 @@ def _pooled_lines(
 
     source = iter(records)
     pending: deque = deque()
+    failure: Exception | None = None
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(engine,)) as pool:
+    stop = context.Event()
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(engine, stop))
+    finished = False
+    try:
         while True:
-            while len(pending) < 2 * jobs:
-                chunk = [_as_tuple(rec) for rec in islice(source, CHUNK)]
+            while failure is None and len(pending) < 2 * jobs:
+                chunk: list[tuple] = []
+                try:
+                    for rec in islice(source, CHUNK):
+                        chunk.append(_as_tuple(rec))
+                except Exception as exc:  # the input fails part way: what was read before comes out first
+                    failure = exc
                 if not chunk:
                     break
                 pending.append((chunk[0][_LINE], pool.submit(_chunk_lines, chunk, results)))
             if not pending:
-                return
+                break
             first_line, future = pending.popleft()
             try:
                 done = future.result()
@@ -129,6 +157,35 @@ def _pooled_lines(
                     f"({exc}); run again without --jobs to find the record"
                 ) from None
             yield from done
+        finished = True
+    finally:
+        if not finished:  # Ctrl-C, an error, a reader that stopped: the pending work is not wanted
+            stop.set()
+        # a second Ctrl-C must not cut the shutdown short: the workers would wait for work forever
+        # and this process for them, at exit
+        with _interrupts_held():
+            pool.shutdown(wait=True, cancel_futures=not finished)
+    if failure is not None:
+        raise failure
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C held back while the block runs (in the main thread), then raised."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held and callable(previous):
+        previous(signal.SIGINT, None)
 
 
 def _writable(value: Any) -> bool:

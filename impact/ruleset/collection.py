@@ -58,7 +58,7 @@ class RuleSet:
     hash: str
     rule_where: dict[str, Where] = field(default_factory=dict)
     example_where: dict[tuple[str, int], Where] = field(default_factory=dict)
-    warnings: tuple[Problem, ...] = ()  # all of them from check_ruleset; load_ruleset runs no advice checks
+    warnings: tuple[Problem, ...] = ()  # all of them from check_ruleset; none from load_ruleset (no advice checks)
     root: str = ""  # the folder (or file) as it was given: every location's path starts with it
     # economic releases (impact.pipeline.releases); their examples' locations are in example_where
     # under the id their evidence cites (release.<indicator>)
@@ -199,7 +199,8 @@ def load_ruleset(path: RulePath = None) -> RuleSet:
     Only what decides whether the folder loads is checked: the advice of ``impact rules lint``
     (W4xx: a rule without examples, a wildcard running into common words...) is left to lint, so
     loading 10,000 rules takes half the time and memory it would otherwise. The rule set's
-    ``warnings`` are those that reading the files found; :func:`check_ruleset` gives every one."""
+    ``warnings`` are therefore empty (reading the files finds errors only); :func:`check_ruleset`
+    gives every warning, and so does hot reload (impact.reload), which runs it."""
     ruleset, problems = check_ruleset(path, advice=False)
     errors = [p for p in problems if p.severity == "error"]
     if errors or ruleset is None:
