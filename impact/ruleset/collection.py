@@ -212,7 +212,7 @@ def check_ruleset(
     path: RulePath = None, enable: Iterable[str] = (), *, advice: bool = True
 ) -> tuple[RuleSet | None, list[Problem]]:
     """Load a rule folder (or a stack of them, bottom first) and return it with every problem
-    found, errors and warnings (without ``advice``: errors, and the warnings of reading the files).
+    found, errors and warnings (without ``advice``: the errors only, what decides whether it loads).
 
     Each file is read once: the bytes that are hashed are the bytes that are parsed, so a file
     being saved while it is read can never give a rule set whose hash belongs to other content.
